@@ -1,0 +1,18 @@
+// The `gpudose` command line: every subcommand lives in its own *_command.cc file and is
+// registered by main.cc through one add_*_command() function declared here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace gpudose {
+
+// Options shared by every subcommand (given before or after the subcommand name).
+struct GlobalOptions {
+  std::string data_dir;   // --data-dir: third-party inputs (phantoms, elemental data)
+  std::string cache_dir;  // --cache-dir: what gpudose imported from them
+};
+
+void add_devices_command(CLI::App& app, GlobalOptions& global);
+
+}  // namespace gpudose

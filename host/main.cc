@@ -1,0 +1,47 @@
+// gpudose: entry point. Parses the command line, dispatches to a subcommand and turns errors
+// into one-line messages with a non-zero exit code.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "host/build_info.hh"
+#include "host/cli.hh"
+#include "host/user_error.hh"
+
+int main(int argc, char** argv) {
+  using namespace gpudose;
+  CLI::App app{"gpudose: GPU-accelerated Monte Carlo internal dosimetry (ICRP 110 phantoms)",
+               "gpudose"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print version, git commit, build type and back ends");
+  GlobalOptions global;
+  app.add_option("--data-dir", global.data_dir,
+                 "Third-party data (default: $GPUDOSE_DATA, else ../shared next to the checkout)");
+  app.add_option("--cache-dir", global.cache_dir,
+                 "Imported data cache (default: $GPUDOSE_CACHE, else <build>/data)");
+  app.fallthrough();
+
+  add_devices_command(app, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const UserError& e) {
+    std::cerr << "gpudose: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gpudose: internal error: " << e.what()
+              << " (please report it with the command line)\n";
+    return 3;
+  }
+  if (show_version) {
+    std::cout << version_text();
+    return 0;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help();
+  }
+  return 0;
+}
