@@ -1,0 +1,58 @@
+// Batch statistics of tallied energy per target region.
+//
+// Histories are grouped into numbered batches. A batch reports, per tally bin (a compact organ
+// label, or a special bin such as "escaped"), the energy deposited as fixed-point integers. A
+// target is a set of bins (an organ, or a compound region such as both kidneys); its energy in
+// a batch is the exact integer sum of its bins. Over B batches of n_b histories each (N in all),
+// with E_b the target energy of batch b and x_b = E_b / n_b:
+//   mean energy per history   m = sum E_b / N                       (exact 128-bit sum)
+//   variance of m             var = sum n_b (x_b - m)^2 / ((B - 1) N)
+//                                 = (Q - S^2 / N) / ((B - 1) N),  Q = sum E_b^2 / n_b, S = sum E_b
+// i.e. the usual batch-means estimator (OpenMC, MCNP) weighted by batch size. Batches must be
+// added in batch order; Q is a double accumulated in that order, so results are bit-identical
+// whatever order the batches were computed in.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/fixed_energy.hh"
+
+namespace gpudose {
+
+struct BatchResult {
+  std::uint64_t index = 0;          // batch number
+  std::uint64_t histories = 0;      // histories in this batch
+  std::vector<std::uint64_t> bins;  // fixed-point energy per tally bin
+};
+
+class TargetStatistics {
+ public:
+  // target_bins[t] lists the tally bins that make up target t.
+  TargetStatistics(std::vector<std::vector<int>> target_bins, std::size_t num_bins);
+
+  // Adds the next batch (index must equal batches()). Throws std::logic_error otherwise.
+  void add(const BatchResult& batch);
+
+  std::uint64_t histories() const { return histories_; }
+  std::uint64_t batches() const { return batches_; }
+  std::size_t num_targets() const { return sums_.size(); }
+
+  const EnergySum128& energy_sum(std::size_t target) const { return sums_[target]; }
+  // Mean energy deposited per history (MeV).
+  double mean_mev(std::size_t target) const;
+  // Relative 1-sigma standard error of the mean; +inf with fewer than 2 batches or no energy.
+  double rel_unc(std::size_t target) const;
+
+ private:
+  std::vector<std::vector<int>> target_bins_;
+  std::size_t num_bins_;
+  std::vector<EnergySum128> sums_;
+  std::vector<double> sum_sq_over_n_;  // Q per target, in MeV^2
+  std::uint64_t histories_ = 0;
+  std::uint64_t batches_ = 0;
+};
+
+}  // namespace gpudose
