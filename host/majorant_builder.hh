@@ -1,0 +1,28 @@
+// Builds the coarse Woodcock majorant grid of kernels/majorant_grid.hh for a phantom.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "kernels/majorant_grid.hh"
+#include "kernels/voxel_phantom.hh"
+
+namespace gpudose {
+
+class MajorantGrid {
+ public:
+  // `label_bound(label, e_lo, e_hi)` must return an upper bound of the linear attenuation
+  // coefficient (1/cm) of voxels with that label for every energy in [e_lo, e_hi] (MeV).
+  // Energy bins: `num_ebins` uniform in ln E over [e_min, e_max]; blocks of block^3 voxels.
+  MajorantGrid(const VoxelPhantomView& phantom, int block, int num_ebins, double e_min,
+               double e_max, const std::function<double(int, double, double)>& label_bound);
+
+  MajorantGridView view() const;
+  std::size_t bytes() const { return mu_.size() * sizeof(float); }
+
+ private:
+  MajorantGridView shape_;
+  std::vector<float> mu_;
+};
+
+}  // namespace gpudose

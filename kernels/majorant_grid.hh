@@ -1,0 +1,40 @@
+// Coarse majorant grid for Woodcock (delta) tracking.
+//
+// Woodcock tracking (E. R. Woodcock et al., ANL-7050 (1965) 557; L. L. Carter, E. D. Cashwell,
+// W. M. Taylor, Nucl. Sci. Eng. 48 (1972) 403) samples flights with a majorant mu_maj >= mu and
+// accepts a tentative collision as real with probability mu/mu_maj. One global majorant would be
+// set by the densest medium (teeth, 2.75 g/cm3) and waste most steps in soft tissue, so the
+// majorant is piecewise constant: per block of block^3 voxels and per coarse energy bin (uniform
+// in ln E), it bounds mu of every voxel in the block at every energy in the bin. A flight that
+// reaches the block boundary is stopped there and resampled with the next block's majorant,
+// which is exact by the memorylessness of the exponential law (the same construction as in
+// MC-GPU's and other voxel codes' "super-voxel" majorants).
+#pragma once
+
+#include <cmath>
+
+#include "kernels/portability.hh"
+
+namespace gpudose {
+
+struct MajorantGridView {
+  int block = 8;  // voxels per block edge (all axes)
+  int nbx = 0, nby = 0, nbz = 0;
+  int num_ebins = 0;          // coarse energy bins, uniform in ln E
+  double log_e0 = 0;          // ln of the lower edge of bin 0 (MeV)
+  double inv_dlog = 0;        // bins per unit of ln E
+  const float* mu = nullptr;  // [block index * num_ebins + bin], cm^-1
+
+  GD_HOST_DEVICE GD_FORCEINLINE int energy_bin(double e_mev) const {
+    int k = static_cast<int>((log(e_mev) - log_e0) * inv_dlog);
+    return k < 0 ? 0 : (k >= num_ebins ? num_ebins - 1 : k);
+  }
+  GD_HOST_DEVICE GD_FORCEINLINE int block_index(int bx, int by, int bz) const {
+    return (bz * nby + by) * nbx + bx;
+  }
+  GD_HOST_DEVICE GD_FORCEINLINE double value(int block_index, int ebin) const {
+    return mu[static_cast<long long>(block_index) * num_ebins + ebin];
+  }
+};
+
+}  // namespace gpudose

@@ -1,0 +1,285 @@
+// Photon transport through the voxel phantom: one history = one source photon and all photons
+// it sets in motion (fluorescence, annihilation), written once for both back ends.
+//
+// - Source: a voxel drawn from the region's alias table (volume- or mass-uniform weights built
+//   on the host), a point uniform inside it, an isotropic direction; or a pencil beam (tests).
+// - Tracking: Woodcock (delta) tracking with the block/energy-bin majorant of majorant_grid.hh.
+//   A photon leaving the phantom box is tallied as escaped.
+// - Interactions (physics supplies cross sections and sampling data, see PhotonPhysics below):
+//   Rayleigh (rayleigh.hh), Compton (compton.hh), photoelectric absorption with fluorescence
+//   photons from the atomic relaxation data, pair production with the positron annihilating at
+//   rest into two back-to-back 511 keV photons. Photons below the cut-off deposit locally.
+// - Electrons set in motion (photo-, Compton and pair electrons, Auger electrons) deposit their
+//   kinetic energy at the interaction point: "electron_transport: local" (kerma approximation),
+//   until coupled electron transport lands.
+// Energy bookkeeping is exact: every photon carries its energy in fixed-point units, and an
+// interaction deposits exactly its units minus the units of the photons it emits, so deposited
+// plus escaped equals emitted to the last unit (tests/transport/photon_transport_test.cc).
+//
+// Tally bins (a Tally has deposit(bin, units)): 0 .. num_labels-1 energy deposited in voxels of
+// each label, then kBinEscaped (all energy leaving the phantom) and kBinEscapedUncollided (the
+// part of it carried by photons that never interacted: the narrow-beam transmission probe).
+//
+// PhotonPhysics concept (all GD_HOST_DEVICE const; `medium` is the phantom's medium index, `i`
+// the energy-grid interval of e from energy_index(e), computed once per flight):
+//   int energy_index(double e) const;
+//   double mass_mu_total(int medium, int i, double e) const;                     // cm^2/g
+//   void mass_coefficients(int medium, int i, double e, double out[4]) const;   // cm^2/g:
+//                                     // coherent, incoherent, photoelectric, pair (both fields)
+//   double scattering_function(int medium, double x) const;  double scattering_function_max(int)
+//   double rayleigh_x2(int medium, double u, double x2_max) const;  // inverse cumulative of F^2
+//   template <class Rng> int photoelectric(int medium, int i, double e, Rng& rng, double* fluo,
+//                                          int max_fluo) const;  // fluorescence energies
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/alias_table.hh"
+#include "kernels/compton.hh"
+#include "kernels/constants.hh"
+#include "kernels/direction.hh"
+#include "kernels/fixed_energy.hh"
+#include "kernels/majorant_grid.hh"
+#include "kernels/philox.hh"
+#include "kernels/portability.hh"
+#include "kernels/rayleigh.hh"
+#include "kernels/voxel_phantom.hh"
+
+namespace gpudose {
+
+enum class SourceKind : int { kRegionVoxels = 0, kPencilBeam = 1 };
+
+struct PhotonSourceView {
+  SourceKind kind = SourceKind::kRegionVoxels;
+  double energy_mev = 0;
+  AliasTableView alias;                   // kRegionVoxels: alias outcome -> entry of `voxels`
+  const std::uint32_t* voxels = nullptr;  // kRegionVoxels: linear voxel indices
+  Vec3 position{0, 0, 0};                 // kPencilBeam: start (cm, phantom frame)
+  Vec3 direction{0, 0, 1};                // kPencilBeam: unit direction
+};
+
+struct PhotonTransportParams {
+  std::uint64_t seed = 0;
+  std::uint32_t job = 0;
+  double cutoff_mev = 1e-3;  // photons below deposit locally
+};
+
+// Number of bins a tally needs for a phantom with `num_labels` labels.
+GD_HOST_DEVICE constexpr int photon_tally_bins(int num_labels) { return num_labels + 2; }
+GD_HOST_DEVICE constexpr int escaped_bin(int num_labels) { return num_labels; }
+GD_HOST_DEVICE constexpr int escaped_uncollided_bin(int num_labels) { return num_labels + 1; }
+
+constexpr int kMaxPhotonStack = 16;  // pending secondary photons of one history
+constexpr int kMaxFluorescence = 8;  // fluorescence photons from one photoabsorption
+
+struct PhotonState {
+  double x, y, z;
+  Vec3 d;
+  double e;
+  std::uint64_t units;
+  bool collided;
+};
+
+template <class Physics>
+struct PhotonHistory {
+  VoxelPhantomView phantom;
+  MajorantGridView majorant;
+  Physics physics;
+  PhotonSourceView source;
+  PhotonTransportParams params;
+
+  template <class Tally>
+  GD_HOST_DEVICE void operator()(std::uint64_t history, Tally& tally) const {
+    RngStream rng(params.seed, params.job, history);
+    PhotonState stack[kMaxPhotonStack];
+    int pending = 1;
+    stack[0] = emit_source(rng);
+    while (pending > 0) {
+      PhotonState p = stack[--pending];
+      track(p, rng, tally, stack, pending);
+    }
+  }
+
+  template <class Rng>
+  GD_HOST_DEVICE PhotonState emit_source(Rng& rng) const {
+    PhotonState p;
+    p.e = source.energy_mev;
+    p.units = to_fixed(p.e);
+    p.collided = false;
+    if (source.kind == SourceKind::kPencilBeam) {
+      p.x = source.position.x;
+      p.y = source.position.y;
+      p.z = source.position.z;
+      p.d = source.direction;
+      return p;
+    }
+    const std::uint32_t v = source.voxels[source.alias.sample(rng.uniform())];
+    const std::uint32_t nxy = static_cast<std::uint32_t>(phantom.nx) * phantom.ny;
+    const int iz = static_cast<int>(v / nxy);
+    const int iy = static_cast<int>((v % nxy) / phantom.nx);
+    const int ix = static_cast<int>(v % phantom.nx);
+    p.x = (ix + rng.uniform()) * phantom.dx;
+    p.y = (iy + rng.uniform()) * phantom.dy;
+    p.z = (iz + rng.uniform()) * phantom.dz;
+    p.d = sample_isotropic(rng);
+    return p;
+  }
+
+  // Distance along one axis to the block face the photon is heading for (+inf when parallel).
+  GD_HOST_DEVICE static double face_distance(double pos, double dir, double lo, double hi) {
+    if (dir > 0) return (hi - pos) / dir;
+    if (dir < 0) return (lo - pos) / dir;
+    return 1e300;
+  }
+
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void track(PhotonState& p, Rng& rng, Tally& tally, PhotonState* stack,
+                            int& pending) const {
+    const int esc = escaped_bin(phantom.num_labels);
+    const double bsx = majorant.block * phantom.dx, bsy = majorant.block * phantom.dy,
+                 bsz = majorant.block * phantom.dz;
+    for (;;) {
+      // Block of the current position (positions are kept inside the box).
+      int bx = static_cast<int>(p.x / bsx), by = static_cast<int>(p.y / bsy),
+          bz = static_cast<int>(p.z / bsz);
+      bx = bx >= majorant.nbx ? majorant.nbx - 1 : bx;
+      by = by >= majorant.nby ? majorant.nby - 1 : by;
+      bz = bz >= majorant.nbz ? majorant.nbz - 1 : bz;
+      if (p.e < params.cutoff_mev) {
+        tally.deposit(phantom.label_at(p.x, p.y, p.z), p.units);
+        return;
+      }
+      const int ebin = majorant.energy_bin(p.e);
+      const int ie = physics.energy_index(p.e);
+      // --- Woodcock flight to the next real interaction, block by block.
+      int label = 0;
+      for (;;) {
+        const double mu_maj = majorant.value(majorant.block_index(bx, by, bz), ebin);
+        const double s = mu_maj > 0 ? -log(rng.uniform()) / mu_maj : 1e300;
+        const double x_lo = bx * bsx, y_lo = by * bsy, z_lo = bz * bsz;
+        const double x_hi = fmin(x_lo + bsx, phantom.nx * phantom.dx);
+        const double y_hi = fmin(y_lo + bsy, phantom.ny * phantom.dy);
+        const double z_hi = fmin(z_lo + bsz, phantom.nz * phantom.dz);
+        const double tx = face_distance(p.x, p.d.x, x_lo, x_hi);
+        const double ty = face_distance(p.y, p.d.y, y_lo, y_hi);
+        const double tz = face_distance(p.z, p.d.z, z_lo, z_hi);
+        const double t = fmin(tx, fmin(ty, tz));
+        if (s >= t) {
+          // Cross into the next block; snap the crossing coordinate onto the face.
+          p.x += t * p.d.x;
+          p.y += t * p.d.y;
+          p.z += t * p.d.z;
+          if (t == tx) {
+            bx += p.d.x > 0 ? 1 : -1;
+            p.x = p.d.x > 0 ? x_hi : x_lo;
+          } else if (t == ty) {
+            by += p.d.y > 0 ? 1 : -1;
+            p.y = p.d.y > 0 ? y_hi : y_lo;
+          } else {
+            bz += p.d.z > 0 ? 1 : -1;
+            p.z = p.d.z > 0 ? z_hi : z_lo;
+          }
+          if (bx < 0 || by < 0 || bz < 0 || bx >= majorant.nbx || by >= majorant.nby ||
+              bz >= majorant.nbz) {
+            tally.deposit(esc, p.units);
+            if (!p.collided) tally.deposit(escaped_uncollided_bin(phantom.num_labels), p.units);
+            return;
+          }
+          continue;
+        }
+        p.x += s * p.d.x;
+        p.y += s * p.d.y;
+        p.z += s * p.d.z;
+        // The voxel of the tentative collision, kept inside the current block so that the
+        // block's majorant bounds it even when rounding puts the point on a face.
+        const int ix = clampi(static_cast<int>(p.x / phantom.dx), bx * majorant.block,
+                              min_i((bx + 1) * majorant.block, phantom.nx) - 1);
+        const int iy = clampi(static_cast<int>(p.y / phantom.dy), by * majorant.block,
+                              min_i((by + 1) * majorant.block, phantom.ny) - 1);
+        const int iz = clampi(static_cast<int>(p.z / phantom.dz), bz * majorant.block,
+                              min_i((bz + 1) * majorant.block, phantom.nz) - 1);
+        label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
+        const double mu = phantom.label_density[label] *
+                          physics.mass_mu_total(phantom.label_medium[label], ie, p.e);
+        if (rng.uniform() * mu_maj < mu) break;
+      }
+      // --- Real interaction in a voxel of `label`.
+      p.collided = true;
+      const int medium = phantom.label_medium[label];
+      double coef[4];
+      physics.mass_coefficients(medium, ie, p.e, coef);
+      const double pick = rng.uniform() * (coef[0] + coef[1] + coef[2] + coef[3]);
+      if (pick < coef[0]) {  // Rayleigh
+        const double mu = sample_rayleigh_mu(p.e, rng, RayleighCdf{&physics, medium});
+        p.d = rotate(p.d, mu, 2.0 * kPi * rng.uniform());
+      } else if (pick < coef[0] + coef[1]) {  // Compton
+        const ComptonSample c = sample_compton(p.e, rng, ScatteringFunction{&physics, medium},
+                                               physics.scattering_function_max(medium));
+        const double e_out = c.eps * p.e;
+        std::uint64_t out_units = to_fixed(e_out);
+        out_units = out_units > p.units ? p.units : out_units;
+        tally.deposit(label, p.units - out_units);
+        p.e = e_out;
+        p.units = out_units;
+        p.d = rotate(p.d, c.mu, 2.0 * kPi * rng.uniform());
+      } else if (pick < coef[0] + coef[1] + coef[2]) {  // photoelectric
+        double fluo[kMaxFluorescence];
+        const int n = physics.photoelectric(medium, ie, p.e, rng, fluo, kMaxFluorescence);
+        std::uint64_t left = p.units;
+        for (int i = 0; i < n; ++i) {
+          const std::uint64_t u = to_fixed(fluo[i]);
+          if (u == 0 || u > left || fluo[i] < params.cutoff_mev || pending == kMaxPhotonStack) {
+            continue;  // deposited locally with the rest
+          }
+          left -= u;
+          stack[pending++] = PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true};
+        }
+        tally.deposit(label, left);
+        return;
+      } else {  // pair production; the positron annihilates at rest here
+        const std::uint64_t u = to_fixed(kElectronMassMeV);
+        if (2 * u > p.units || pending == kMaxPhotonStack) {
+          tally.deposit(label, p.units);
+          return;
+        }
+        tally.deposit(label, p.units - 2 * u);
+        const Vec3 d = sample_isotropic(rng);
+        stack[pending++] =
+            PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true};
+        p.d = d;
+        p.e = kElectronMassMeV;
+        p.units = u;
+      }
+    }
+  }
+
+ private:
+  struct RayleighCdf {
+    const Physics* physics;
+    int medium;
+    GD_HOST_DEVICE double operator()(double u, double x2_max) const {
+      return physics->rayleigh_x2(medium, u, x2_max);
+    }
+  };
+  struct ScatteringFunction {
+    const Physics* physics;
+    int medium;
+    GD_HOST_DEVICE double operator()(double x) const {
+      return physics->scattering_function(medium, x);
+    }
+  };
+  GD_HOST_DEVICE static int clampi(int v, int lo, int hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+  GD_HOST_DEVICE static int min_i(int a, int b) { return a < b ? a : b; }
+};
+
+// CPU tally: plain adds into a private array (one per worker thread, no contention).
+struct PlainTally {
+  std::uint64_t* bins;
+  GD_HOST_DEVICE GD_FORCEINLINE void deposit(int bin, std::uint64_t units) const {
+    bins[bin] += units;
+  }
+};
+
+}  // namespace gpudose
