@@ -14,5 +14,6 @@ struct GlobalOptions {
 };
 
 void add_devices_command(CLI::App& app, GlobalOptions& global);
+void add_phantom_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

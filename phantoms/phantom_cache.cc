@@ -1,0 +1,403 @@
+#include "phantoms/phantom_cache.hh"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+
+#include "host/user_error.hh"
+#include "phantoms/file_checksum.hh"
+#include "phantoms/icrp_slices_import.hh"
+#include "phantoms/opendose_import.hh"
+
+namespace gpudose {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kCacheFormatVersion = 1;
+
+// One HDF5 handle, closed by the matching H5*close.
+class H5Handle {
+ public:
+  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~H5Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+  hid_t get() const { return id_; }
+  bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+// HDF5 prints an error stack on every failure unless told not to; our callers report instead.
+void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+[[noreturn]] void cache_error(const std::string& path, const std::string& why) {
+  throw UserError("cannot use phantom cache '" + path + "'", why,
+                  "delete it and run `gpudose phantom import`");
+}
+
+void check(herr_t status, const std::string& path, const std::string& what) {
+  if (status < 0) cache_error(path, what + " failed");
+}
+
+void write_string_attr(hid_t obj, const char* name, const std::string& value,
+                       const std::string& path) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), path, "string type");
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) cache_error(path, std::string("creating attribute ") + name);
+  const std::string v = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr.get(), type.get(), v.data()), path, std::string("writing ") + name);
+}
+
+std::string read_string_attr(hid_t obj, const char* name, const std::string& path) {
+  H5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) cache_error(path, std::string("no attribute ") + name);
+  H5Handle type(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    cache_error(path, std::string(name) + " not a string");
+  const std::size_t n = H5Tget_size(type.get());
+  std::string s(n, '\0');
+  H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem.get(), n);
+  check(H5Aread(attr.get(), mem.get(), s.data()), path, std::string("reading ") + name);
+  return std::string(s.c_str());
+}
+
+template <typename T>
+void write_array_attr(hid_t obj, const char* name, hid_t type, const T* data, hsize_t n,
+                      const std::string& path) {
+  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Handle attr(H5Acreate2(obj, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) cache_error(path, std::string("creating attribute ") + name);
+  check(H5Awrite(attr.get(), type, data), path, std::string("writing ") + name);
+}
+
+template <typename T>
+std::vector<T> read_array_attr(hid_t obj, const char* name, hid_t type, hsize_t n,
+                               const std::string& path) {
+  H5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  if (!attr.ok()) cache_error(path, std::string("no attribute ") + name);
+  H5Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(n)) {
+    cache_error(path, std::string("attribute ") + name + " has the wrong length");
+  }
+  std::vector<T> v(n);
+  check(H5Aread(attr.get(), type, v.data()), path, std::string("reading ") + name);
+  return v;
+}
+
+using SourceRecord = SourceFile;
+
+long long mtime_ns(const std::string& path) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             fs::last_write_time(path).time_since_epoch())
+      .count();
+}
+
+std::string relative_to(const std::string& path, const std::string& data_dir) {
+  return fs::path(path).lexically_relative(fs::path(data_dir)).generic_string();
+}
+
+std::vector<SourceRecord> record_sources(const std::vector<std::string>& files,
+                                         const std::string& data_dir) {
+  std::vector<SourceRecord> out;
+  for (const auto& f : files) {
+    // Size and time first: a change while hashing then shows up as a stale cache later.
+    SourceRecord r;
+    r.path = relative_to(f, data_dir);
+    r.size = fs::file_size(f);
+    r.mtime_ns = mtime_ns(f);
+    r.sha256 = sha256_file(f);
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::string format_records(const std::vector<SourceRecord>& records) {
+  std::ostringstream s;
+  for (const auto& r : records) {
+    s << r.path << '\t' << r.size << '\t' << r.mtime_ns << '\t' << r.sha256 << '\n';
+  }
+  return s.str();
+}
+
+std::vector<SourceRecord> parse_records(const std::string& text) {
+  std::vector<SourceRecord> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream l(line);
+    SourceRecord r;
+    if (std::getline(l, r.path, '\t') && l >> r.size >> r.mtime_ns >> r.sha256) out.push_back(r);
+  }
+  return out;
+}
+
+std::string side_file(const std::string& data_dir, const std::string& model,
+                      const std::string& what) {
+  return icrp110_side_file_dir(data_dir) + "/" + model + "/" + model + "_" + what + ".dat";
+}
+
+void set_sources(Phantom& p, std::vector<SourceRecord> records) {
+  p.source_checksums.clear();
+  for (const auto& r : records) p.source_checksums.emplace_back(r.path, r.sha256);
+  p.source_files = std::move(records);
+}
+
+Phantom assemble(const PhantomModelSpec& spec, std::vector<std::uint16_t> ids,
+                 const std::string& data_dir, const std::string& source) {
+  const auto organs = read_icrp110_organs(side_file(data_dir, spec.model, "organs"));
+  auto media = load_icrp110_media(icrp110_side_file_dir(data_dir), spec.model);
+  return build_phantom(spec, std::move(ids), organs, std::move(media), source);
+}
+
+}  // namespace
+
+std::string phantom_source_name(const std::string& name) {
+  std::string n = name;
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (n == "opendose" || n == "icrp") return n;
+  throw UserError("unknown phantom source '" + name + "'",
+                  "opendose (MetaImage volumes) or icrp (Geant4's ICRP 110 slices)",
+                  "use --source opendose|icrp");
+}
+
+std::string phantom_cache_path(const std::string& cache_dir, const std::string& model) {
+  return cache_dir + "/phantoms/" + phantom_model(model).model + ".h5";
+}
+
+std::vector<std::string> phantom_source_files(const PhantomModelSpec& spec,
+                                              const std::string& data_dir,
+                                              const std::string& source) {
+  std::vector<std::string> files;
+  if (phantom_source_name(source) == "opendose") {
+    const std::string mhd = opendose_mhd_path(data_dir, spec);
+    files = {mhd, mhd.substr(0, mhd.size() - 4) + ".raw"};
+  } else {
+    files = {icrp_slices_archive(data_dir)};
+  }
+  files.push_back(side_file(data_dir, spec.model, "organs"));
+  files.push_back(side_file(data_dir, spec.model, "media"));
+  for (const auto& f : files) {
+    if (!fs::is_regular_file(f)) {
+      throw UserError("cannot read '" + f + "'", "missing ICRP 110 phantom file",
+                      "check --data-dir / GPUDOSE_DATA points at the shared data folder (see "
+                      "../shared/phantoms/README.md)");
+    }
+  }
+  return files;
+}
+
+Phantom import_phantom(const std::string& model, const std::string& data_dir,
+                       const std::string& source_in) {
+  const PhantomModelSpec& spec = phantom_model(model);
+  const std::string source = phantom_source_name(source_in);
+  const auto files = phantom_source_files(spec, data_dir, source);
+  std::vector<std::uint16_t> ids =
+      source == "opendose" ? read_opendose_grid(files[0], spec) : read_icrp_slices(files[0], spec);
+  Phantom p = assemble(spec, std::move(ids), data_dir, source);
+  set_sources(p, record_sources(files, data_dir));
+  return p;
+}
+
+CacheCheck check_phantom_cache(const std::string& cache_path, const std::string& data_dir) {
+  silence_hdf5();
+  CacheCheck c;
+  if (!fs::is_regular_file(cache_path)) {
+    c.why = "no cache yet";
+    return c;
+  }
+  std::vector<SourceRecord> records;
+  try {
+    H5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) cache_error(cache_path, "not an HDF5 file");
+    const auto version =
+        read_array_attr<int>(file.get(), "format_version", H5T_NATIVE_INT, 1, cache_path);
+    if (version[0] != kCacheFormatVersion) {
+      c.why = "cache format " + std::to_string(version[0]) + ", this build writes " +
+              std::to_string(kCacheFormatVersion);
+      return c;
+    }
+    c.source = read_string_attr(file.get(), "source", cache_path);
+    records = parse_records(read_string_attr(file.get(), "sources", cache_path));
+  } catch (const UserError& e) {
+    c.why = std::string("unreadable cache: ") + e.what();
+    return c;
+  }
+  if (records.empty()) {
+    c.why = "cache records no source files";
+    return c;
+  }
+  for (const auto& r : records) {
+    const std::string path = (fs::path(data_dir) / r.path).string();
+    if (!fs::is_regular_file(path)) {
+      c.why = "source '" + r.path + "' is missing";
+      return c;
+    }
+    if (fs::file_size(path) != r.size) {
+      c.why = "source '" + r.path + "' changed size";
+      return c;
+    }
+    if (mtime_ns(path) != r.mtime_ns && sha256_file(path) != r.sha256) {
+      c.why = "source '" + r.path + "' changed (SHA-256 differs)";
+      return c;
+    }
+  }
+  c.fresh = true;
+  return c;
+}
+
+void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
+  silence_hdf5();
+  fs::create_directories(fs::path(cache_path).parent_path());
+  // Unique temporary name in the same folder, renamed at the end: concurrent writers (tests,
+  // parallel runs) each produce a complete file and the last rename wins.
+  static std::atomic<int> counter{0};
+  const std::string tmp =
+      cache_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const std::vector<SourceRecord>& records = p.source_files;
+  if (records.empty()) cache_error(cache_path, "the phantom records no source files");
+  {
+    H5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) {
+      throw UserError("cannot write '" + tmp + "'", "HDF5 could not create the file",
+                      "check that --cache-dir / GPUDOSE_CACHE is writable");
+    }
+    const hid_t f = file.get();
+    const int version = kCacheFormatVersion;
+    write_array_attr(f, "format_version", H5T_NATIVE_INT, &version, 1, tmp);
+    write_string_attr(f, "model", p.model, tmp);
+    write_string_attr(f, "source", p.source, tmp);
+    write_string_attr(f, "generator", "gpudose phantom import", tmp);
+    write_string_attr(f, "sources", format_records(records), tmp);
+    const int dims[3] = {p.nx, p.ny, p.nz};
+    write_array_attr(f, "dims", H5T_NATIVE_INT, dims, 3, tmp);
+    const double spacing[3] = {p.dx, p.dy, p.dz};
+    write_array_attr(f, "spacing_cm", H5T_NATIVE_DOUBLE, spacing, 3, tmp);
+    write_array_attr(f, "origin_mm", H5T_NATIVE_DOUBLE, p.origin_mm.data(), 3, tmp);
+    write_array_attr(f, "direction", H5T_NATIVE_DOUBLE, p.direction.data(), 9, tmp);
+
+    const hsize_t shape[3] = {static_cast<hsize_t>(p.nz), static_cast<hsize_t>(p.ny),
+                              static_cast<hsize_t>(p.nx)};
+    const hsize_t chunk[3] = {1, shape[1], shape[2]};
+    H5Handle space(H5Screate_simple(3, shape, nullptr), H5Sclose);
+    H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    check(H5Pset_chunk(plist.get(), 3, chunk), tmp, "chunking");
+    check(H5Pset_deflate(plist.get(), 1), tmp, "deflate");
+    H5Handle labels(
+        H5Dcreate2(f, "labels", H5T_STD_U8LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT),
+        H5Dclose);
+    if (!labels.ok()) cache_error(tmp, "creating /labels");
+    check(H5Dwrite(labels.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.labels.data()),
+          tmp, "writing /labels");
+
+    const hsize_t nl = p.label_organ_id.size();
+    H5Handle lspace(H5Screate_simple(1, &nl, nullptr), H5Sclose);
+    H5Handle lorg(H5Dcreate2(f, "label_organ_id", H5T_STD_U16LE, lspace.get(), H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+                  H5Dclose);
+    if (!lorg.ok()) cache_error(tmp, "creating /label_organ_id");
+    check(H5Dwrite(lorg.get(), H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   p.label_organ_id.data()),
+          tmp, "writing /label_organ_id");
+  }
+  std::error_code ec;
+  fs::rename(tmp, cache_path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw UserError("cannot write '" + cache_path + "'", "rename failed",
+                    "check that --cache-dir / GPUDOSE_CACHE is writable");
+  }
+}
+
+Phantom read_phantom_cache(const std::string& cache_path, const std::string& data_dir) {
+  silence_hdf5();
+  H5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) cache_error(cache_path, "not an HDF5 file");
+  const hid_t f = file.get();
+  const PhantomModelSpec& spec = phantom_model(read_string_attr(f, "model", cache_path));
+  const std::string source = read_string_attr(f, "source", cache_path);
+  const auto dims = read_array_attr<int>(f, "dims", H5T_NATIVE_INT, 3, cache_path);
+  if (dims[0] != spec.nx || dims[1] != spec.ny || dims[2] != spec.nz) {
+    cache_error(cache_path, "wrong dimensions for " + spec.model);
+  }
+  H5Handle lorg(H5Dopen2(f, "label_organ_id", H5P_DEFAULT), H5Dclose);
+  if (!lorg.ok()) cache_error(cache_path, "no /label_organ_id");
+  H5Handle lspace(H5Dget_space(lorg.get()), H5Sclose);
+  const hssize_t nl = H5Sget_simple_extent_npoints(lspace.get());
+  if (nl <= 0 || nl > 256) cache_error(cache_path, "bad /label_organ_id");
+  std::vector<std::uint16_t> label_organ(static_cast<std::size_t>(nl));
+  check(H5Dread(lorg.get(), H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, label_organ.data()),
+        cache_path, "reading /label_organ_id");
+
+  H5Handle labels(H5Dopen2(f, "labels", H5P_DEFAULT), H5Dclose);
+  if (!labels.ok()) cache_error(cache_path, "no /labels");
+  H5Handle space(H5Dget_space(labels.get()), H5Sclose);
+  const std::size_t n = static_cast<std::size_t>(spec.nx) * spec.ny * spec.nz;
+  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(n)) {
+    cache_error(cache_path, "/labels has the wrong size");
+  }
+  std::vector<std::uint8_t> lab(n);
+  check(H5Dread(labels.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab.data()),
+        cache_path, "reading /labels");
+  std::vector<std::uint16_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lab[i] >= nl) cache_error(cache_path, "label out of range");
+    ids[i] = label_organ[lab[i]];
+  }
+  Phantom p = assemble(spec, std::move(ids), data_dir, source);
+  set_sources(p, parse_records(read_string_attr(f, "sources", cache_path)));
+  return p;
+}
+
+ImportOutcome import_phantom_to_cache(const std::string& model, const std::string& data_dir,
+                                      const std::string& cache_dir, const std::string& source_in,
+                                      bool force) {
+  const std::string source = phantom_source_name(source_in);
+  ImportOutcome out;
+  out.cache_path = phantom_cache_path(cache_dir, model);
+  const CacheCheck c = check_phantom_cache(out.cache_path, data_dir);
+  if (!force && c.fresh && c.source == source) {
+    try {
+      out.phantom = read_phantom_cache(out.cache_path, data_dir);
+      out.reused = true;
+      out.why = "cache up to date";
+      return out;
+    } catch (const UserError& e) {
+      out.why = std::string("unreadable cache: ") + e.what();
+    }
+  } else {
+    out.why = force ? "forced" : (c.fresh ? "cache was imported from " + c.source : c.why);
+  }
+  out.phantom = import_phantom(model, data_dir, source);
+  write_phantom_cache(out.phantom, out.cache_path);
+  return out;
+}
+
+Phantom load_phantom(const std::string& model, const std::string& data_dir,
+                     const std::string& cache_dir) {
+  const std::string path = phantom_cache_path(cache_dir, model);
+  if (check_phantom_cache(path, data_dir).fresh) {
+    try {
+      return read_phantom_cache(path, data_dir);
+    } catch (const UserError&) {
+      // Corrupt despite fresh records: fall through and rebuild it.
+    }
+  }
+  Phantom p = import_phantom(model, data_dir, "opendose");
+  write_phantom_cache(p, path);
+  return p;
+}
+
+}  // namespace gpudose

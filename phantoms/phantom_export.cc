@@ -1,0 +1,117 @@
+#include "phantoms/phantom_export.hh"
+
+#include <itkImage.h>
+#include <itkImageFileWriter.h>
+#include <itkMetaImageIO.h>
+#include <itkNiftiImageIO.h>
+#include <itkNrrdImageIO.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "host/user_error.hh"
+#include "phantoms/itk_error.hh"
+
+namespace gpudose {
+namespace fs = std::filesystem;
+namespace {
+
+// The extension that picks the ITK ImageIO, "" if unsupported.
+std::string image_extension(const std::string& path) {
+  std::string lower = path;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* ext : {".nii.gz", ".nii", ".mha", ".nrrd"}) {
+    const std::string e = ext;
+    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
+      return e;
+    }
+  }
+  return "";
+}
+
+itk::ImageIOBase::Pointer io_for(const std::string& ext) {
+  if (ext == ".mha") return itk::MetaImageIO::New().GetPointer();
+  if (ext == ".nrrd") return itk::NrrdImageIO::New().GetPointer();
+  return itk::NiftiImageIO::New().GetPointer();
+}
+
+template <typename Pixel>
+void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::string& path) {
+  const std::string ext = image_extension(path);
+  if (ext.empty()) {
+    throw UserError("cannot export to '" + path + "'", "unsupported file extension",
+                    "use .nii.gz, .nii, .mha or .nrrd");
+  }
+  using Image = itk::Image<Pixel, 3>;
+  auto img = Image::New();
+  typename Image::RegionType region;
+  typename Image::SizeType size;
+  size[0] = p.nx;
+  size[1] = p.ny;
+  size[2] = p.nz;
+  region.SetSize(size);
+  img->SetRegions(region);
+  typename Image::SpacingType spacing;
+  spacing[0] = p.dx * 10;
+  spacing[1] = p.dy * 10;
+  spacing[2] = p.dz * 10;
+  img->SetSpacing(spacing);
+  typename Image::PointType origin;
+  for (int a = 0; a < 3; ++a) origin[a] = p.origin_mm[a];
+  img->SetOrigin(origin);
+  typename Image::DirectionType dir;
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) dir(r, c) = p.direction[3 * r + c];
+  }
+  img->SetDirection(dir);
+  img->Allocate();
+  std::copy(voxels.begin(), voxels.end(), img->GetBufferPointer());
+
+  // Temporary name keeps the extension, so ITK picks the same format; renamed when complete.
+  const fs::path target(path);
+  const std::string base = target.filename().string();
+  const fs::path tmp = target.parent_path() / (".tmp" + std::to_string(::getpid()) + "." + base);
+  auto writer = itk::ImageFileWriter<Image>::New();
+  writer->SetImageIO(io_for(ext));
+  writer->SetFileName(tmp.string());
+  writer->SetInput(img);
+  writer->SetUseCompression(true);
+  try {
+    writer->Update();
+  } catch (const itk::ExceptionObject& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw UserError("cannot write '" + path + "'", itk_error_text(e),
+                    "check that the folder exists and is writable");
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw UserError("cannot write '" + path + "'", "rename failed",
+                    "check that the folder exists and is writable");
+  }
+}
+
+}  // namespace
+
+bool is_supported_image_path(const std::string& path) { return !image_extension(path).empty(); }
+
+void export_phantom_image(const Phantom& phantom, const std::string& path) {
+  write_image(phantom, phantom.organ_ids, path);
+}
+
+void export_region_mask(const Phantom& phantom, const Region& region, const std::string& path) {
+  std::vector<std::uint8_t> in_region(phantom.label_organ_id.size(), 0);
+  for (std::size_t l = 0; l < in_region.size(); ++l) {
+    in_region[l] = std::binary_search(region.organ_ids.begin(), region.organ_ids.end(),
+                                      static_cast<int>(phantom.label_organ_id[l]));
+  }
+  std::vector<std::uint8_t> mask(phantom.labels.size());
+  for (std::size_t v = 0; v < mask.size(); ++v) mask[v] = in_region[phantom.labels[v]];
+  write_image(phantom, mask, path);
+}
+
+}  // namespace gpudose
