@@ -46,11 +46,13 @@ MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins,
   }
   mu_.assign(blocks * num_ebins, 0.0f);
   for (std::size_t b = 0; b < blocks; ++b) {
-    float* out = &mu_[b * num_ebins];
     for (int l = 0; l < ph.num_labels; ++l) {
       if (!present[b].test(l)) continue;
       const float* in = &label_mu[static_cast<std::size_t>(l) * num_ebins];
-      for (int k = 0; k < num_ebins; ++k) out[k] = std::max(out[k], in[k]);
+      for (int k = 0; k < num_ebins; ++k) {
+        float& out = mu_[static_cast<std::size_t>(k) * blocks + b];
+        out = std::max(out, in[k]);
+      }
     }
   }
 }

@@ -91,9 +91,15 @@ ScheduleReport run_schedule(const std::vector<BatchRunner*>& runners, const Batc
 
   if (progress) {
     std::unique_lock<std::mutex> lock(mutex);
+    const auto period = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(progress_every_s));
+    auto next_report = t0 + period;
     while (!stop && !(next_batch >= total_batches && stats.batches() == total_batches)) {
-      changed.wait_for(lock, std::chrono::duration<double>(progress_every_s));
+      // Wake on completion (to notice the end) but report only once per period.
+      changed.wait_until(lock, next_report);
       if (stop) break;
+      if (Clock::now() < next_report) continue;
+      next_report += period;
       const double unc = rule.target_rel_unc > 0 && stats.batches() > 0
                              ? stats.rel_unc(rule.uncertainty_target)
                              : std::numeric_limits<double>::infinity();

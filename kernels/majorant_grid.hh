@@ -23,7 +23,10 @@ struct MajorantGridView {
   int num_ebins = 0;          // coarse energy bins, uniform in ln E
   double log_e0 = 0;          // ln of the lower edge of bin 0 (MeV)
   double inv_dlog = 0;        // bins per unit of ln E
-  const float* mu = nullptr;  // [block index * num_ebins + bin], cm^-1
+  // [bin * blocks + block index], cm^-1. Energy-major: a photon keeps its energy during a
+  // flight and walks through neighbouring blocks, so for one bin the values it reads sit
+  // together (block-major order made this lookup the top cache-miss of the tracking loop).
+  const float* mu = nullptr;
 
   GD_HOST_DEVICE GD_FORCEINLINE int energy_bin(double e_mev) const {
     int k = static_cast<int>((log(e_mev) - log_e0) * inv_dlog);
@@ -33,7 +36,7 @@ struct MajorantGridView {
     return (bz * nby + by) * nbx + bx;
   }
   GD_HOST_DEVICE GD_FORCEINLINE double value(int block_index, int ebin) const {
-    return mu[static_cast<long long>(block_index) * num_ebins + ebin];
+    return mu[static_cast<long long>(ebin) * nbx * nby * nbz + block_index];
   }
 };
 

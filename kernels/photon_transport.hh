@@ -35,6 +35,7 @@
 #include <cstdint>
 
 #include "kernels/alias_table.hh"
+#include "kernels/atomics.hh"
 #include "kernels/compton.hh"
 #include "kernels/constants.hh"
 #include "kernels/direction.hh"
@@ -279,6 +280,32 @@ struct PlainTally {
   std::uint64_t* bins;
   GD_HOST_DEVICE GD_FORCEINLINE void deposit(int bin, std::uint64_t units) const {
     bins[bin] += units;
+  }
+};
+
+// GPU tally: atomic 64-bit adds (integer sums do not depend on the order of the adds).
+struct AtomicTally {
+  std::uint64_t* bins;
+  GD_HOST_DEVICE GD_FORCEINLINE void deposit(int bin, std::uint64_t units) const {
+    atomic_add(&bins[bin], units);
+  }
+};
+
+// Runs histories of consecutive batches as one launch: item i is history first_history + i,
+// tallied into the bins of its own batch, so one launch serves many batches.
+template <class History>
+struct BatchedHistories {
+  History history;
+  std::uint64_t first_history;
+  std::uint64_t batch_size;
+  std::uint64_t first_batch;
+  int bins;
+  std::uint64_t* tallies;  // [batches][bins]
+
+  GD_HOST_DEVICE void operator()(std::uint64_t i) const {
+    const std::uint64_t h = first_history + i;
+    AtomicTally tally{tallies + (h / batch_size - first_batch) * bins};
+    history(h, tally);
   }
 };
 
