@@ -14,6 +14,7 @@ struct GlobalOptions {
 };
 
 void add_devices_command(CLI::App& app, GlobalOptions& global);
+void add_physics_command(CLI::App& app, GlobalOptions& global);
 void add_phantom_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   add_devices_command(app, global);
+  add_physics_command(app, global);
   add_phantom_command(app, global);
 
   try {

@@ -1,0 +1,180 @@
+#include "physics-data/photon_element_data.hh"
+
+#include <algorithm>
+#include <cmath>
+
+#include "host/user_error.hh"
+#include "kernels/interpolation.hh"
+#include "physics-data/elements.hh"
+#include "physics-data/hdf5_io.hh"
+
+namespace gpudose {
+namespace {
+
+double interp_table(const std::vector<double>& x, const std::vector<double>& y, double v,
+                    bool loglog) {
+  if (v <= x.front()) return y.front();
+  if (v >= x.back()) return y.back();
+  const int i = search_interval(x.data(), static_cast<int>(x.size()), v);
+  return loglog ? interp_loglog(x[i], x[i + 1], y[i], y[i + 1], v)
+                : interp_lin(x[i], x[i + 1], y[i], y[i + 1], v);
+}
+
+void check_positive_ascending(const H5File& f, const std::string& ds,
+                              const std::vector<double>& x) {
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    if (!(x[i] >= x[i - 1])) {
+      throw UserError("bad data file '" + f.path() + "': " + ds,
+                      "values not ascending at index " + std::to_string(i),
+                      "replace the file with a good copy");
+    }
+  }
+}
+
+}  // namespace
+
+std::string photon_element_dir(const std::string& data_dir) {
+  return data_dir + "/physics-data-sources/openmc-endfb80-photon";
+}
+
+double PhotonElementData::coherent_xs(double e) const {
+  return interp_table(energy, coherent, e, true);
+}
+double PhotonElementData::incoherent_xs(double e) const {
+  return interp_table(energy, incoherent, e, true);
+}
+double PhotonElementData::pair_nuclear_xs(double e) const {
+  return interp_table(energy, pair_nuclear, e, true);
+}
+double PhotonElementData::pair_electron_xs(double e) const {
+  return interp_table(energy, pair_electron, e, true);
+}
+
+double PhotonElementData::subshell_xs(std::size_t shell, double e, bool below) const {
+  const Subshell& s = subshells[shell];
+  const double threshold = energy[s.threshold_idx];
+  // Grid energies reach here as MeV * 1e6: snap rounding-level differences onto the edge.
+  if (std::fabs(e - threshold) <= 1e-12 * threshold) e = threshold;
+  if (e < threshold || (below && e == threshold)) return 0.0;
+  const std::size_t n = s.xs.size();
+  const double* x = energy.data() + s.threshold_idx;
+  if (e >= x[n - 1]) return s.xs[n - 1];
+  const int i = search_interval(x, static_cast<int>(n), e);
+  return interp_loglog(x[i], x[i + 1], s.xs[i], s.xs[i + 1], e);
+}
+
+double PhotonElementData::photoelectric_xs(double e, bool below) const {
+  double sum = 0;
+  for (std::size_t s = 0; s < subshells.size(); ++s) sum += subshell_xs(s, e, below);
+  return sum;
+}
+
+double PhotonElementData::form_factor_at(double x) const {
+  return interp_table(form_factor_x, form_factor, x, false);
+}
+
+double PhotonElementData::scattering_function_at(double x) const {
+  return interp_table(scattering_x, scattering_function, x, false);
+}
+
+PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
+  PhotonElementData d;
+  d.z = z;
+  d.symbol = element_facts(z).symbol;
+  d.path = h5_dir + "/" + d.symbol + ".h5";
+  const H5File f = H5File::open_read(d.path);
+  const std::string g = "/" + d.symbol;
+  if (!f.exists(g)) {
+    throw UserError("bad data file '" + d.path + "': group " + g, "missing",
+                    "use the OpenMC photon file of element " + d.symbol);
+  }
+  if (f.read_attr_int(g, "Z") != z) {
+    throw UserError("bad data file '" + d.path + "'", "attribute Z is not " + std::to_string(z),
+                    "use the OpenMC photon file of element " + d.symbol);
+  }
+  d.energy = f.read_doubles(g + "/energy");
+  check_positive_ascending(f, g + "/energy", d.energy);
+  const std::size_t n = d.energy.size();
+  auto read_xs = [&](const std::string& name) {
+    std::vector<double> v = f.read_doubles(g + "/" + name);
+    if (v.size() != n) {
+      throw UserError(
+          "bad data file '" + d.path + "': " + g + "/" + name,
+          "has " + std::to_string(v.size()) + " values for " + std::to_string(n) + " energies",
+          "replace the file with a good copy");
+    }
+    return v;
+  };
+  d.coherent = read_xs("coherent/xs");
+  d.incoherent = read_xs("incoherent/xs");
+  d.photoelectric = read_xs("photoelectric/xs");
+  d.pair_nuclear = read_xs("pair_production_nuclear/xs");
+  d.pair_electron = read_xs("pair_production_electron/xs");
+
+  auto read_table = [&](const std::string& name, std::vector<double>& x, std::vector<double>& y) {
+    std::vector<std::size_t> dims;
+    const std::vector<double> t = f.read_doubles(g + "/" + name, &dims);
+    if (dims.size() != 2 || dims[0] != 2 || dims[1] < 2) {
+      throw UserError("bad data file '" + d.path + "': " + g + "/" + name,
+                      "expected a 2 x n table (x, y)", "replace the file with a good copy");
+    }
+    x.assign(t.begin(), t.begin() + static_cast<long>(dims[1]));
+    y.assign(t.begin() + static_cast<long>(dims[1]), t.end());
+    check_positive_ascending(f, g + "/" + name, x);
+  };
+  read_table("coherent/scattering_factor", d.form_factor_x, d.form_factor);
+  read_table("incoherent/scattering_factor", d.scattering_x, d.scattering_function);
+
+  const std::vector<std::string> names = f.read_attr_strings(g + "/subshells", "designators");
+  // OpenMC's subshell designator order (openmc/data/photon.py _SUBSHELLS): index 1 = K.
+  static const char* const kOrder[] = {"K",  "L1", "L2", "L3", "M1",  "M2",  "M3", "M4", "M5", "N1",
+                                       "N2", "N3", "N4", "N5", "N6",  "N7",  "O1", "O2", "O3", "O4",
+                                       "O5", "O6", "O7", "O8", "O9",  "P1",  "P2", "P3", "P4", "P5",
+                                       "P6", "P7", "P8", "P9", "P10", "P11", "Q1", "Q2", "Q3"};
+  for (const std::string& name : names) {
+    Subshell s;
+    s.name = name;
+    const auto it = std::find(std::begin(kOrder), std::end(kOrder), name);
+    if (it == std::end(kOrder)) {
+      throw UserError("bad data file '" + d.path + "': " + g + "/subshells",
+                      "unknown subshell designator '" + name + "'", "replace the file");
+    }
+    s.designator = static_cast<int>(it - std::begin(kOrder)) + 1;
+    const std::string sg = g + "/subshells/" + name;
+    s.binding_ev = f.read_attr_double(sg, "binding_energy");
+    s.num_electrons = f.read_attr_double(sg, "num_electrons");
+    s.xs = f.read_doubles(sg + "/xs");
+    const std::int64_t t = f.read_attr_int(sg + "/xs", "threshold_idx");
+    if (t < 0 || static_cast<std::size_t>(t) + s.xs.size() != n) {
+      throw UserError("bad data file '" + d.path + "': " + sg + "/xs",
+                      "threshold_idx + length does not match the energy grid",
+                      "replace the file with a good copy");
+    }
+    s.threshold_idx = static_cast<std::size_t>(t);
+    if (f.exists(sg + "/transitions")) {
+      std::vector<std::size_t> dims;
+      const auto tr = f.read_doubles(sg + "/transitions", &dims);
+      if (dims.size() != 2 || dims[1] != 4) {
+        throw UserError("bad data file '" + d.path + "': " + sg + "/transitions",
+                        "expected n x 4 (secondary, tertiary, energy, probability)",
+                        "replace the file with a good copy");
+      }
+      for (std::size_t k = 0; k < dims[0]; ++k) {
+        RelaxationTransition r;
+        r.secondary = static_cast<int>(tr[4 * k]);
+        r.tertiary = static_cast<int>(tr[4 * k + 1]);
+        r.energy_ev = tr[4 * k + 2];
+        r.probability = tr[4 * k + 3];
+        s.transitions.push_back(r);
+      }
+    }
+    d.subshells.push_back(std::move(s));
+  }
+  if (d.subshells.empty()) {
+    throw UserError("bad data file '" + d.path + "': " + g + "/subshells", "no subshells",
+                    "replace the file with a good copy");
+  }
+  return d;
+}
+
+}  // namespace gpudose
