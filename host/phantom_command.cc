@@ -131,11 +131,11 @@ void print_info(const Phantom& p, const std::string& format) {
             << fmt("%.4g", p.nx * p.dx) << "] x [0, " << fmt("%.4g", p.ny * p.dy) << "] x [0, "
             << fmt("%.4g", p.nz * p.dz) << "] cm\n";
   std::cout << "ID   " << std::string(46, ' ').replace(0, 4, "name")
-            << " medium density_g/cm3      voxels       mass_g\n";
+            << " medium (ICRP 110 number, name)        density_g/cm3      voxels       mass_g\n";
   for (const auto& o : p.organs) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-4d %-46.46s %6d %13.5g %11llu %12.2f\n", o.id,
-                  o.name.c_str(), o.medium, o.density_g_cm3,
+    std::snprintf(line, sizeof line, "%-4d %-46.46s %6d %-30.30s %13.5g %11llu %12.2f\n", o.id,
+                  o.name.c_str(), o.medium, medium_name(p, o.medium).c_str(), o.density_g_cm3,
                   static_cast<unsigned long long>(o.voxels), o.mass_kg * 1000);
     std::cout << line;
   }
