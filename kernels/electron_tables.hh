@@ -1,0 +1,168 @@
+// Read-only electron/positron tables as the transport sees them: a POD view over flat arrays,
+// usable on the host and on the device (GD_HOST_DEVICE accessors, no std containers).
+//
+// The arrays are built on the host by physics-data/electron_library.{hh,cc} (which documents the
+// physics and the sources) and either used in place (CPU back end) or copied to the device with
+// the same layout (pointers replaced by device pointers).
+//
+// Layout (all double, linear quantities at the medium's nominal density):
+//   energy grid: n_energy points uniform in ln T from T_0 = exp(log_e0) (kinetic energy, MeV);
+//   per-quantity table q[(particle * n_media + medium) * n_energy + i], particle 0 = electron,
+//   1 = positron (index with electron_table_index());
+//   brems_cdf[(medium * n_energy + i) * n_kappa + k]: cumulative distribution of the hard
+//   bremsstrahlung photon energy k (0 at k = 0, 1 at k = n_kappa - 1) on nodes uniform in
+//   ln(W/T) between ln(Wcr/T_i) and 0, same for electrons and positrons (see electron_library.hh).
+// Interpolation: linear in ln T between grid points (the grid has >= 100 points per decade;
+// tests/physics/electron_tables_test.cc measures the interpolation error against direct
+// evaluation at mid-points).
+// TODO(unify): once kernels/interpolation.hh exists, use its log-grid locator here.
+#pragma once
+
+#include <cmath>
+
+#include "kernels/portability.hh"
+
+namespace gpudose {
+
+enum class ElectronQuantity : int {
+  kStoppingCollision = 0,        // S_col, MeV/cm (Bethe, ICRU 37, Sternheimer delta)
+  kStoppingRadiative,            // S_rad, MeV/cm (Seltzer-Berger)
+  kStoppingTotal,                // S_col + S_rad, MeV/cm
+  kCsdaRange,                    // integral of dT/S_tot from 0, cm
+  kStoppingCollisionRestricted,  // soft collision losses W < Wcc, MeV/cm
+  kStoppingRadiativeRestricted,  // soft radiative losses W < Wcr, MeV/cm
+  kHardInelasticXs,              // Moller (e-) / Bhabha (e+) with W > Wcc, cm^-1
+  kHardBremsXs,                  // bremsstrahlung with photon energy W > Wcr, cm^-1
+  kElasticXs,                    // total elastic (ELSEPA via PENELOPE pdeel), cm^-1
+  kTransportMfp1,                // lambda_1 = 1/(sum_i N_i sigma_1,i), cm
+  kTransportMfp2,                // lambda_2 = 1/(sum_i N_i sigma_2,i), cm
+  kDensityEffect,                // Sternheimer delta (dimensionless; same for e- and e+)
+  kCount
+};
+
+struct ElectronTablesView {
+  int n_media = 0;
+  int n_energy = 0;
+  int n_kappa = 0;
+  double log_e0 = 0;                // ln(first grid energy / MeV)
+  double inv_dlog = 0;              // 1 / (ln spacing)
+  double wcc_mev = 0;               // collision cut-off energy (hard Moller/Bhabha above)
+  double wcr_mev = 0;               // radiative cut-off energy (hard bremsstrahlung above)
+  const double* energy = nullptr;   // [n_energy], MeV
+  const double* density = nullptr;  // [n_media], g/cm3
+  const double* table[static_cast<int>(ElectronQuantity::kCount)] = {};  // see layout above
+  const double* brems_cdf = nullptr;  // [n_media][n_energy][n_kappa]
+
+  GD_HOST_DEVICE double emin() const { return energy[0]; }
+  GD_HOST_DEVICE double emax() const { return energy[n_energy - 1]; }
+};
+
+GD_HOST_DEVICE GD_FORCEINLINE int electron_table_index(const ElectronTablesView& v, int particle,
+                                                       int medium, int i) {
+  return (particle * v.n_media + medium) * v.n_energy + i;
+}
+
+// Grid interval and fraction for kinetic energy t (clamped to the grid ends).
+struct ElectronGridPos {
+  int i = 0;        // lower grid point
+  double frac = 0;  // position in [i, i+1] in ln T, 0..1
+};
+
+GD_HOST_DEVICE GD_FORCEINLINE ElectronGridPos electron_grid_pos(const ElectronTablesView& v,
+                                                                double t_mev) {
+  ElectronGridPos p;
+  double u = (log(t_mev) - v.log_e0) * v.inv_dlog;
+  if (!(u > 0)) u = 0;  // also catches NaN
+  const double last = static_cast<double>(v.n_energy - 1);
+  if (u >= last) u = last - 1e-12;
+  p.i = static_cast<int>(u);
+  if (p.i > v.n_energy - 2) p.i = v.n_energy - 2;
+  p.frac = u - p.i;
+  return p;
+}
+
+// Quantity q of `medium` for particle (0 e-, 1 e+) at kinetic energy t_mev, linear in ln T.
+GD_HOST_DEVICE GD_FORCEINLINE double electron_lookup(const ElectronTablesView& v,
+                                                     ElectronQuantity q, int particle, int medium,
+                                                     double t_mev) {
+  const ElectronGridPos p = electron_grid_pos(v, t_mev);
+  const double* tab = v.table[static_cast<int>(q)];
+  const int base = electron_table_index(v, particle, medium, p.i);
+  return tab[base] + p.frac * (tab[base + 1] - tab[base]);
+}
+
+// Samples the photon energy of a hard bremsstrahlung event (W > Wcr) of a particle of kinetic
+// energy t_mev > Wcr in `medium`. u_grid picks the lower or upper grid energy with the ln T
+// interpolation weight (so the spectrum shape is interpolated stochastically), u_cdf inverts
+// that grid energy's cumulative distribution (uniform within a bin in ln W). The sampled
+// position along the grid is mapped onto [ln(Wcr/t), 0], so W lies in [Wcr, t] exactly.
+// Returns W in MeV.
+GD_HOST_DEVICE inline double sample_hard_brems_energy(const ElectronTablesView& v, int medium,
+                                                      double t_mev, double u_grid, double u_cdf) {
+  const ElectronGridPos p = electron_grid_pos(v, t_mev);
+  int i = (u_grid < p.frac) ? p.i + 1 : p.i;
+  // The row of a grid energy at or below Wcr is empty: fall back to the upper neighbour.
+  if (v.energy[i] <= v.wcr_mev && i + 1 < v.n_energy) i = i + 1;
+  const double* cdf = v.brems_cdf + (static_cast<long>(medium) * v.n_energy + i) * v.n_kappa;
+  int lo = 0;
+  int hi = v.n_kappa - 1;
+  while (hi - lo > 1) {  // largest lo with cdf[lo] <= u_cdf
+    const int mid = (lo + hi) / 2;
+    if (cdf[mid] <= u_cdf) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  const double width = cdf[lo + 1] - cdf[lo];
+  const double f = width > 0 ? (u_cdf - cdf[lo]) / width : 0.0;
+  double s = (lo + f) / static_cast<double>(v.n_kappa - 1);  // 0 at the cut, 1 at W = T
+  if (s > 1) s = 1;
+  if (s < 0) s = 0;
+  const double kappa_cut = v.wcr_mev / t_mev;
+  return t_mev * exp((1.0 - s) * log(kappa_cut));
+}
+
+// Energy transfer W (MeV) of a hard inelastic collision (W > wcc_mev) of an electron (Moller,
+// W <= T/2; the secondary is the slower electron) or positron (Bhabha, W <= T) of kinetic energy
+// t_mev with a free electron at rest. The DCS is the one the tables integrate
+// (physics-data/electron_medium_physics.hh; PENELOPE-2018 manual eqs. 3.125, 3.134):
+//   dsigma/dW ~ F(eps)/W^2, eps = W/T,
+//   Moller  F = 1 + (eps/(1-eps))^2 - (1-a) eps/(1-eps) + a eps^2, a = ((gamma-1)/gamma)^2,
+//   Bhabha  F = 1 - b1 eps + b2 eps^2 - b3 eps^3 + b4 eps^4.
+// Sampling: eps from 1/eps^2 on [eps_c, eps_max] by inversion, accepted with F / F_max, where
+// F_max = 1 + 5a/4 for Moller (F <= 1 + a(eps/(1-eps)) + a eps^2 on eps <= 1/2) and 1 for Bhabha
+// (F <= 1 on [0, 1]; checked numerically in tests/physics/electron_tables_test.cc).
+// Precondition: wcc_mev < T/2 (e-) or < T (e+), i.e. the hard cross section is non-zero.
+// Rng: any type with GD_HOST_DEVICE double uniform() in (0, 1) (e.g. RngStream).
+template <class Rng>
+GD_HOST_DEVICE inline double sample_hard_collision_energy(double t_mev, double wcc_mev,
+                                                          bool positron, Rng& rng) {
+  constexpr double kMc2 = 0.51099895;  // MeV, CODATA 2018
+  const double gamma = 1.0 + t_mev / kMc2;
+  const double ec = wcc_mev / t_mev;
+  const double emax = positron ? 1.0 : 0.5;
+  const double c = ((gamma - 1) / gamma) * ((gamma - 1) / gamma);
+  double b1 = 0, b2 = 0, b3 = 0, b4 = 0;
+  if (positron) {
+    const double gp1 = gamma + 1;
+    b1 = c * (2 * gp1 * gp1 - 1) / (gamma * gamma - 1);
+    b2 = c * (3 * gp1 * gp1 + 1) / (gp1 * gp1);
+    b3 = c * 2 * gamma * (gamma - 1) / (gp1 * gp1);
+    b4 = c * (gamma - 1) * (gamma - 1) / (gp1 * gp1);
+  }
+  const double fmax = positron ? 1.0 : 1.0 + 1.25 * c;
+  for (;;) {
+    const double eps = ec / (1.0 - rng.uniform() * (1.0 - ec / emax));
+    double f = 0;
+    if (positron) {
+      f = 1 - eps * (b1 - eps * (b2 - eps * (b3 - eps * b4)));
+    } else {
+      const double r = eps / (1 - eps);
+      f = 1 + r * r - (1 - c) * r + c * eps * eps;
+    }
+    if (rng.uniform() * fmax <= f) return eps * t_mev;
+  }
+}
+
+}  // namespace gpudose

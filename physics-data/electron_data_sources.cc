@@ -1,0 +1,241 @@
+#include "physics-data/electron_data_sources.hh"
+
+#include <hdf5.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "host/user_error.hh"
+
+namespace gpudose {
+namespace {
+
+const char* const kTodo = "check --data-dir / GPUDOSE_DATA points at the shared data folder";
+
+[[noreturn]] void bad_file(const std::string& path, const std::string& why) {
+  throw UserError("cannot use '" + path + "'", why, kTodo);
+}
+
+// Whole file as text; transparently gunzips (gzopen reads plain files too).
+std::string read_maybe_gz(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) bad_file(path, "missing or unreadable data file");
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    const int n = gzread(f, buf, sizeof buf);
+    if (n < 0) {
+      gzclose(f);
+      bad_file(path, "corrupt gzip stream");
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  gzclose(f);
+  return out;
+}
+
+// RAII for HDF5 identifiers with their matching close function.
+struct H5Id {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~H5Id() {
+    if (id >= 0) close(id);
+  }
+};
+
+std::vector<double> read_h5_vector(hid_t group, const char* name, const std::string& path,
+                                   const std::string& where) {
+  H5Id ds{H5Dopen2(group, name, H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) bad_file(path, "dataset " + where + "/" + name + " is missing");
+  H5Id space{H5Dget_space(ds.id), H5Sclose};
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  if (n <= 0) bad_file(path, "dataset " + where + "/" + name + " is empty");
+  std::vector<double> v(static_cast<std::size_t>(n));
+  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+    bad_file(path, "cannot read dataset " + where + "/" + name);
+  }
+  return v;
+}
+
+}  // namespace
+
+double atomic_weight(int z) {
+  // NIST standard atomic weights (as used by ESTAR/XCOM), g/mol.
+  static const double kLight[30] = {1.00794,   4.002602, 6.941,      9.012182, 10.811,   12.0107,
+                                    14.0067,   15.9994,  18.9984032, 20.1797,  22.98977, 24.3050,
+                                    26.981538, 28.0855,  30.973761,  32.065,   35.453,   39.948,
+                                    39.0983,   40.078,   44.955910,  47.867,   50.9415,  51.9961,
+                                    54.938049, 55.845,   58.933200,  58.6934,  63.546,   65.409};
+  if (z >= 1 && z <= 30) return kLight[z - 1];
+  switch (z) {
+    case 53:
+      return 126.90447;
+    case 56:
+      return 137.327;
+    case 64:
+      return 157.25;
+    case 74:
+      return 183.84;
+    case 79:
+      return 196.96655;
+    case 82:
+      return 207.2;
+    case 83:
+      return 208.98038;
+    default:
+      break;
+  }
+  throw UserError("no atomic weight for Z = " + std::to_string(z),
+                  "the electron tables cover Z = 1-30, 53, 56, 64, 74, 79, 82, 83",
+                  "use a medium made of these elements");
+}
+
+std::string physics_data_sources_dir(const std::string& data_dir) {
+  return data_dir + "/physics-data-sources";
+}
+
+DensityEffectShells read_density_effect_shells(const std::string& h5_path, int z) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // our messages replace HDF5's stack dumps
+  H5Id file{H5Fopen(h5_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  if (file.id < 0) bad_file(h5_path, "missing or not an HDF5 file");
+  char name[8];
+  std::snprintf(name, sizeof name, "%03d", z);
+  H5Id group{H5Gopen2(file.id, name, H5P_DEFAULT), H5Gclose};
+  if (group.id < 0) bad_file(h5_path, std::string("group /") + name + " (Z) is missing");
+  DensityEffectShells s;
+  {
+    H5Id attr{H5Aopen(group.id, "I", H5P_DEFAULT), H5Aclose};
+    if (attr.id < 0 || H5Aread(attr.id, H5T_NATIVE_DOUBLE, &s.i_value_ev) < 0) {
+      bad_file(h5_path, std::string("attribute /") + name + "/I is missing");
+    }
+  }
+  s.occupancy = read_h5_vector(group.id, "num_electrons", h5_path, name);
+  s.binding_ev = read_h5_vector(group.id, "ionization_energy", h5_path, name);
+  double total = 0;
+  for (double n : s.occupancy) total += std::abs(n);
+  if (s.occupancy.size() != s.binding_ev.size() || std::abs(total - z) > 1e-6 ||
+      !(s.i_value_ev > 0)) {
+    bad_file(h5_path, std::string("shell data of /") + name +
+                          " inconsistent (occupancies must sum to Z, I > 0)");
+  }
+  return s;
+}
+
+std::vector<SeltzerBergerSpectrum> read_seltzer_berger(const std::string& path) {
+  const std::string text = read_maybe_gz(path);
+  std::istringstream in(text);
+  std::string line;
+  for (int i = 0; i < 4; ++i) {  // four title lines ("BREMSPEC-2 ...")
+    if (!std::getline(in, line)) bad_file(path, "truncated header");
+  }
+  int nt = 0;
+  int nk = 0;
+  if (!(in >> nt >> nk) || nt < 2 || nk < 2 || nt > 1000 || nk > 1000) {
+    bad_file(path, "expected the grid sizes (57 30) after the 4 title lines");
+  }
+  std::vector<double> t(nt);
+  std::vector<double> k(nk);
+  for (auto& x : t) in >> x;
+  for (auto& x : k) in >> x;
+  std::vector<SeltzerBergerSpectrum> out(100);
+  for (int z = 1; z <= 100; ++z) {
+    SeltzerBergerSpectrum& s = out[z - 1];
+    s.t_mev = t;
+    s.kappa = k;
+    s.chi_mb.resize(static_cast<std::size_t>(nt) * nk);
+    for (auto& x : s.chi_mb) in >> x;
+    if (!in) bad_file(path, "truncated: spectra of Z = " + std::to_string(z) + " incomplete");
+  }
+  if (!std::is_sorted(t.begin(), t.end()) || k.front() != 0.0 || k.back() != 1.0) {
+    bad_file(path, "energy or kappa grid not ascending from kappa = 0 to 1");
+  }
+  return out;
+}
+
+ElasticCrossSections read_penelope_elastic(const std::string& path, int z) {
+  const std::string text = read_maybe_gz(path);
+  std::istringstream in(text);
+  int zf = 0;
+  if (!(in >> zf) || zf != z) bad_file(path, "first line must hold Z = " + std::to_string(z));
+  ElasticCrossSections e;
+  double row[7];
+  while (in >> row[0]) {
+    for (int c = 1; c < 7; ++c) {
+      if (!(in >> row[c])) bad_file(path, "row with fewer than 7 columns");
+    }
+    e.e_mev.push_back(row[0] * 1e-6);  // eV -> MeV
+    for (int p = 0; p < 2; ++p) {
+      e.sigma[p].push_back(row[1 + 3 * p]);
+      e.sigma1[p].push_back(row[2 + 3 * p]);
+      e.sigma2[p].push_back(row[3 + 3 * p]);
+    }
+  }
+  if (!in.eof()) bad_file(path, "non-numeric entry");
+  if (e.e_mev.size() < 10 || !std::is_sorted(e.e_mev.begin(), e.e_mev.end())) {
+    bad_file(path, "fewer than 10 energies or energies not ascending");
+  }
+  for (int p = 0; p < 2; ++p) {
+    for (std::size_t i = 0; i < e.e_mev.size(); ++i) {
+      if (!(e.sigma[p][i] > 0 && e.sigma1[p][i] > 0 && e.sigma2[p][i] > 0)) {
+        bad_file(path, "non-positive cross section");
+      }
+    }
+  }
+  return e;
+}
+
+SourceFileRecord checksum_file(const std::string& path, const std::string& display_path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) bad_file(path, "missing or unreadable data file");
+  SourceFileRecord r;
+  r.path = display_path;
+  uLong crc = crc32(0L, Z_NULL, 0);
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    const std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf), static_cast<uInt>(n));
+    r.size += static_cast<std::uint64_t>(n);
+  }
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc));
+  r.crc32 = hex;
+  return r;
+}
+
+ElectronDataSources load_electron_data_sources(const std::string& data_dir,
+                                               const std::vector<int>& zs) {
+  const std::string src = physics_data_sources_dir(data_dir);
+  const std::string de_rel = "physics-data-sources/openmc-misc/density_effect.h5";
+  const std::string sb_rel = "physics-data-sources/openmc-misc/BREMX.DAT.gz";
+  ElectronDataSources out;
+  const std::set<int> unique(zs.begin(), zs.end());
+  const auto sb = read_seltzer_berger(data_dir + "/" + sb_rel);
+  out.files.push_back(checksum_file(data_dir + "/" + de_rel, de_rel));
+  out.files.push_back(checksum_file(data_dir + "/" + sb_rel, sb_rel));
+  for (int z : unique) {
+    if (z < 1 || z > 100) {
+      throw UserError("element Z = " + std::to_string(z) + " out of range", "Z must be 1-100",
+                      "fix the medium composition");
+    }
+    ElementElectronData& e = out.elements[z];
+    e.z = z;
+    e.atomic_weight = atomic_weight(z);
+    e.shells = read_density_effect_shells(data_dir + "/" + de_rel, z);
+    e.brems = sb[z - 1];
+    char name[32];
+    std::snprintf(name, sizeof name, "pdeel%02d.p08.gz", z);
+    const std::string el_rel = std::string("physics-data-sources/penelope2018/pdfiles/") + name;
+    e.elastic = read_penelope_elastic(data_dir + "/" + el_rel, z);
+    out.files.push_back(checksum_file(data_dir + "/" + el_rel, el_rel));
+  }
+  return out;
+}
+
+}  // namespace gpudose

@@ -1,0 +1,484 @@
+#include "physics-data/electron_library.hh"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "host/user_error.hh"
+#include "physics-data/electron_medium_physics.hh"
+
+namespace gpudose {
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
+
+// Dataset names, in ElectronQuantity order.
+const char* const kQuantityNames[kNq] = {"s_col_mev_cm",
+                                         "s_rad_mev_cm",
+                                         "s_tot_mev_cm",
+                                         "csda_range_cm",
+                                         "s_col_restricted_mev_cm",
+                                         "s_rad_restricted_mev_cm",
+                                         "hard_inelastic_xs_per_cm",
+                                         "hard_brems_xs_per_cm",
+                                         "elastic_xs_per_cm",
+                                         "lambda1_cm",
+                                         "lambda2_cm",
+                                         "density_effect"};
+
+// 4-point Gauss-Legendre nodes and weights on [-1, 1].
+const double kGlX[4] = {-0.86113631159405258, -0.33998104358485626, 0.33998104358485626,
+                        0.86113631159405258};
+const double kGlW[4] = {0.34785484513745386, 0.65214515486254614, 0.65214515486254614,
+                        0.34785484513745386};
+
+struct H5Id {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~H5Id() {
+    if (id >= 0) close(id);
+  }
+};
+
+[[noreturn]] void bad_library(const std::string& path, const std::string& why) {
+  throw UserError("cannot load electron library '" + path + "'", why,
+                  "rebuild it with the physics import (tools/setup) or check the path");
+}
+
+void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& v,
+                   const std::vector<hsize_t>& dims, const std::string& path) {
+  H5Id space{H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose};
+  H5Id ds{H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT,
+                     H5P_DEFAULT),
+          H5Dclose};
+  if (ds.id < 0 ||
+      H5Dwrite(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+    throw UserError("cannot write dataset '" + name + "' to '" + path + "'", "HDF5 write failed",
+                    "check disk space and permissions of the cache directory");
+  }
+}
+
+std::vector<double> read_doubles(hid_t loc, const std::string& name, std::size_t expected,
+                                 const std::string& path) {
+  H5Id ds{H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose};
+  if (ds.id < 0) bad_library(path, "dataset '" + name + "' is missing");
+  H5Id space{H5Dget_space(ds.id), H5Sclose};
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  if (n < 0 || static_cast<std::size_t>(n) != expected) {
+    bad_library(path, "dataset '" + name + "' has " + std::to_string(n) + " values, expected " +
+                          std::to_string(expected));
+  }
+  std::vector<double> v(expected);
+  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+    bad_library(path, "cannot read dataset '" + name + "'");
+  }
+  return v;
+}
+
+void write_attr_double(hid_t loc, const char* name, double v) {
+  H5Id space{H5Screate(H5S_SCALAR), H5Sclose};
+  H5Id a{H5Acreate2(loc, name, H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  H5Awrite(a.id, H5T_NATIVE_DOUBLE, &v);
+}
+
+double read_attr_double(hid_t loc, const char* name, const std::string& path) {
+  H5Id a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
+  double v = 0;
+  if (a.id < 0 || H5Aread(a.id, H5T_NATIVE_DOUBLE, &v) < 0) {
+    bad_library(path, std::string("attribute '") + name + "' is missing");
+  }
+  return v;
+}
+
+void write_attr_string(hid_t loc, const char* name, const std::string& s) {
+  H5Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, std::max<std::size_t>(1, s.size()));
+  H5Id space{H5Screate(H5S_SCALAR), H5Sclose};
+  H5Id a{H5Acreate2(loc, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  std::string padded = s.empty() ? std::string(1, '\0') : s;
+  H5Awrite(a.id, type.id, padded.data());
+}
+
+std::string read_attr_string(hid_t loc, const char* name, const std::string& path) {
+  H5Id a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
+  if (a.id < 0) bad_library(path, std::string("attribute '") + name + "' is missing");
+  H5Id type{H5Aget_type(a.id), H5Tclose};
+  if (H5Tget_class(type.id) != H5T_STRING || H5Tis_variable_str(type.id) > 0) {
+    bad_library(path, std::string("attribute '") + name + "' is not a fixed-length string");
+  }
+  const std::size_t n = H5Tget_size(type.id);
+  std::string s(n, '\0');
+  if (H5Aread(a.id, type.id, s.data()) < 0) {
+    bad_library(path, std::string("cannot read attribute '") + name + "'");
+  }
+  s.resize(std::strlen(s.c_str()));
+  return s;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+int grid_points(const ElectronLibraryOptions& o) {
+  const double decades = std::log10(o.emax_mev / o.emin_mev);
+  return static_cast<int>(std::ceil(decades * o.points_per_decade - 1e-9)) + 1;
+}
+
+}  // namespace
+
+ElectronLibrary& ElectronLibrary::operator=(const ElectronLibrary& o) {
+  if (this == &o) return *this;
+  view_ = o.view_;
+  names_ = o.names_;
+  density_ = o.density_;
+  i_value_ = o.i_value_;
+  energy_ = o.energy_;
+  for (int q = 0; q < kNq; ++q) tables_[q] = o.tables_[q];
+  brems_cdf_ = o.brems_cdf_;
+  sources_ = o.sources_;
+  bind_view();
+  return *this;
+}
+
+void ElectronLibrary::bind_view() {
+  view_.n_media = static_cast<int>(names_.size());
+  view_.n_energy = static_cast<int>(energy_.size());
+  view_.energy = energy_.data();
+  view_.density = density_.data();
+  for (int q = 0; q < kNq; ++q) view_.table[q] = tables_[q].data();
+  view_.brems_cdf = brems_cdf_.data();
+  if (energy_.size() >= 2) {
+    view_.log_e0 = std::log(energy_.front());
+    view_.inv_dlog = (energy_.size() - 1) / std::log(energy_.back() / energy_.front());
+  }
+}
+
+double ElectronLibrary::value(ElectronQuantity q, int particle, int medium, double t_mev) const {
+  return electron_lookup(view_, q, particle, medium, t_mev);
+}
+
+ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
+                                         const std::string& data_dir,
+                                         const ElectronLibraryOptions& opt) {
+  if (media.empty()) {
+    throw UserError("no media given for the electron library", "the media list is empty",
+                    "pass the media catalog");
+  }
+  if (!(opt.emin_mev > 0) || !(opt.emax_mev > opt.emin_mev) || opt.points_per_decade < 10 ||
+      opt.n_kappa < 8 || !(opt.wcc_mev > 0) || !(opt.wcr_mev > 0)) {
+    throw UserError("invalid electron library options",
+                    "need 0 < emin < emax, >= 10 points/decade, >= 8 kappa nodes, cuts > 0",
+                    "fix the options");
+  }
+  std::vector<int> zs;
+  for (const auto& m : media) {
+    for (const auto& e : m.elements) zs.push_back(e.z);
+  }
+  const ElectronDataSources data = load_electron_data_sources(data_dir, zs);
+
+  ElectronLibrary lib;
+  const int ne = grid_points(opt);
+  const int nm = static_cast<int>(media.size());
+  const int nk = opt.n_kappa;
+  const double l0 = std::log(opt.emin_mev);
+  const double dl = std::log(opt.emax_mev / opt.emin_mev) / (ne - 1);
+  lib.energy_.resize(ne);
+  for (int i = 0; i < ne; ++i) lib.energy_[i] = std::exp(l0 + i * dl);
+  lib.energy_.back() = opt.emax_mev;
+  for (int q = 0; q < kNq; ++q) lib.tables_[q].assign(static_cast<std::size_t>(2) * nm * ne, 0.0);
+  lib.brems_cdf_.assign(static_cast<std::size_t>(nm) * ne * nk, 0.0);
+  lib.sources_ = data.files;
+  lib.view_.n_kappa = nk;
+  lib.view_.wcc_mev = opt.wcc_mev;
+  lib.view_.wcr_mev = opt.wcr_mev;
+
+  for (int m = 0; m < nm; ++m) {
+    const double i_given =
+        m < static_cast<int>(opt.mean_excitation_ev.size()) ? opt.mean_excitation_ev[m] : 0.0;
+    const ElectronMediumPhysics phys(media[m], data, i_given);
+    lib.names_.push_back(media[m].name);
+    lib.density_.push_back(phys.density());
+    lib.i_value_.push_back(phys.i_value_ev());
+    for (int p = 0; p < 2; ++p) {
+      const bool pos = p == 1;
+      auto stot = [&](double t) { return phys.s_col(t, pos) + phys.s_rad(t, pos); };
+      // Range below the grid: power-law extrapolation (see header).
+      const double t0 = lib.energy_[0];
+      const double s0 = stot(t0);
+      const double pw = -std::log(stot(1.05 * t0) / s0) / std::log(1.05);
+      double range = t0 / ((1 + std::max(pw, 0.0)) * s0);
+      for (int i = 0; i < ne; ++i) {
+        const double t = lib.energy_[i];
+        if (i > 0) {
+          const double a = std::log(lib.energy_[i - 1]);
+          const double b = std::log(t);
+          double sum = 0;
+          for (int g = 0; g < 4; ++g) {
+            const double e = std::exp(0.5 * (a + b) + 0.5 * (b - a) * kGlX[g]);
+            sum += kGlW[g] * e / stot(e);
+          }
+          range += 0.5 * (b - a) * sum;
+        }
+        const std::size_t idx = (static_cast<std::size_t>(p) * nm + m) * ne + i;
+        auto set = [&](ElectronQuantity q, double v) { lib.tables_[static_cast<int>(q)][idx] = v; };
+        const double sc = phys.s_col(t, pos);
+        const double sr = phys.s_rad(t, pos);
+        set(ElectronQuantity::kStoppingCollision, sc);
+        set(ElectronQuantity::kStoppingRadiative, sr);
+        set(ElectronQuantity::kStoppingTotal, sc + sr);
+        set(ElectronQuantity::kCsdaRange, range);
+        set(ElectronQuantity::kStoppingCollisionRestricted,
+            phys.s_col_restricted(t, opt.wcc_mev, pos));
+        set(ElectronQuantity::kStoppingRadiativeRestricted,
+            phys.s_rad_restricted(t, opt.wcr_mev, pos));
+        set(ElectronQuantity::kHardInelasticXs, phys.hard_inelastic_xs(t, opt.wcc_mev, pos));
+        set(ElectronQuantity::kHardBremsXs, phys.hard_brems_xs(t, opt.wcr_mev, pos));
+        set(ElectronQuantity::kElasticXs, phys.elastic_xs(t, pos));
+        set(ElectronQuantity::kTransportMfp1, phys.transport_mfp1(t, pos));
+        set(ElectronQuantity::kTransportMfp2, phys.transport_mfp2(t, pos));
+        set(ElectronQuantity::kDensityEffect, phys.density_effect(t));
+      }
+    }
+    // Hard-bremsstrahlung photon-energy CDFs: pdf in x = ln(W/T) is the spectrum
+    // sum_j N_j Z_j^2 chi_j(T, kappa = e^x) (k dsigma/dk, up to 1/beta^2); Simpson per bin.
+    for (int i = 0; i < ne; ++i) {
+      const double t = lib.energy_[i];
+      if (t <= opt.wcr_mev) continue;
+      const double ln_kc = std::log(opt.wcr_mev / t);
+      double* cdf = &lib.brems_cdf_[(static_cast<std::size_t>(m) * ne + i) * nk];
+      std::vector<double> kap;
+      std::vector<double> spec;
+      phys.brems_spectrum_nodes(t, kap, spec);
+      auto pdf = [&](double s) {  // linear in kappa between the nodes, as brems_spectrum()
+        const double kv = std::exp((1 - s) * ln_kc);
+        const std::size_t hi = std::min<std::size_t>(
+            kap.size() - 1,
+            std::max<std::size_t>(1, std::upper_bound(kap.begin(), kap.end(), kv) - kap.begin()));
+        const double f = (kv - kap[hi - 1]) / (kap[hi] - kap[hi - 1]);
+        return spec[hi - 1] + f * (spec[hi] - spec[hi - 1]);
+      };
+      cdf[0] = 0;
+      double prev = pdf(0);
+      for (int k = 1; k < nk; ++k) {
+        const double s0 = (k - 1.0) / (nk - 1);
+        const double s1 = static_cast<double>(k) / (nk - 1);
+        const double next = pdf(s1);
+        cdf[k] = cdf[k - 1] + (s1 - s0) / 6 * (prev + 4 * pdf(0.5 * (s0 + s1)) + next);
+        prev = next;
+      }
+      const double total = cdf[nk - 1];
+      if (!(total > 0)) {
+        throw UserError("empty bremsstrahlung spectrum for medium '" + media[m].name + "'",
+                        "the Seltzer-Berger data gave zero", "check BREMX.DAT");
+      }
+      for (int k = 0; k < nk; ++k) cdf[k] /= total;
+      cdf[nk - 1] = 1.0;
+    }
+  }
+  lib.bind_view();
+  return lib;
+}
+
+ElectronLibrary build_electron_library(const std::vector<Medium>& media,
+                                       const std::string& data_dir, const std::string& out_path,
+                                       const ElectronLibraryOptions& options) {
+  ElectronLibrary lib = compute_electron_library(media, data_dir, options);
+  const ElectronTablesView& v = lib.view();
+  const std::string tmp = out_path + ".tmp";
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(out_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    H5Id file{H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
+    if (file.id < 0) {
+      throw UserError("cannot create '" + tmp + "'", "HDF5 could not create the file",
+                      "check that the cache directory is writable");
+    }
+    const hid_t root = file.id;
+    write_attr_double(root, "format_version", kFormatVersion);
+    write_attr_string(root, "content", "gpudose electron/positron tables");
+    write_attr_double(root, "wcc_mev", v.wcc_mev);
+    write_attr_double(root, "wcr_mev", v.wcr_mev);
+    write_attr_double(root, "n_kappa", v.n_kappa);
+    std::string names;
+    for (const auto& n : lib.medium_names()) names += n + "\n";
+    write_attr_string(root, "media", names);
+    std::string sources;
+    for (const auto& s : lib.sources()) {
+      sources += s.path + " size=" + std::to_string(s.size) + " crc32=" + s.crc32 + "\n";
+    }
+    write_attr_string(root, "sources", sources);
+    const hsize_t nm = v.n_media;
+    const hsize_t ne = v.n_energy;
+    write_doubles(root, "energy_mev", lib.energies(), {ne}, tmp);
+    write_doubles(root, "density_g_cm3", lib.densities(), {nm}, tmp);
+    write_doubles(root, "mean_excitation_ev", lib.mean_excitation_ev(), {nm}, tmp);
+    for (int q = 0; q < kNq; ++q) {
+      std::vector<double> all(v.table[q], v.table[q] + 2 * nm * ne);
+      write_doubles(root, kQuantityNames[q], all, {2, nm, ne}, tmp);
+    }
+    std::vector<double> cdf(v.brems_cdf, v.brems_cdf + nm * ne * v.n_kappa);
+    write_doubles(root, "brems_cdf", cdf, {nm, ne, static_cast<hsize_t>(v.n_kappa)}, tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, out_path, ec);
+  if (ec) {
+    throw UserError("cannot rename '" + tmp + "' to '" + out_path + "'", ec.message(),
+                    "check permissions of the cache directory");
+  }
+  return lib;
+}
+
+ElectronLibrary load_electron_library(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (!std::filesystem::is_regular_file(path)) bad_library(path, "file not found");
+  H5Id file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  if (file.id < 0) bad_library(path, "not an HDF5 file or corrupt");
+  const hid_t root = file.id;
+  const double version = read_attr_double(root, "format_version", path);
+  if (version != kFormatVersion) {
+    bad_library(path, "format version " + std::to_string(version) + ", this build reads " +
+                          std::to_string(kFormatVersion));
+  }
+  ElectronLibrary lib;
+  lib.view_.wcc_mev = read_attr_double(root, "wcc_mev", path);
+  lib.view_.wcr_mev = read_attr_double(root, "wcr_mev", path);
+  lib.view_.n_kappa = static_cast<int>(read_attr_double(root, "n_kappa", path));
+  lib.names_ = split_lines(read_attr_string(root, "media", path));
+  for (const auto& line : split_lines(read_attr_string(root, "sources", path))) {
+    SourceFileRecord r;
+    std::istringstream in(line);
+    std::string size;
+    std::string crc;
+    in >> r.path >> size >> crc;
+    if (size.rfind("size=", 0) == 0) r.size = std::stoull(size.substr(5));
+    if (crc.rfind("crc32=", 0) == 0) r.crc32 = crc.substr(6);
+    lib.sources_.push_back(r);
+  }
+  const std::size_t nm = lib.names_.size();
+  H5Id eds{H5Dopen2(root, "energy_mev", H5P_DEFAULT), H5Dclose};
+  if (eds.id < 0) bad_library(path, "dataset 'energy_mev' is missing");
+  H5Id espace{H5Dget_space(eds.id), H5Sclose};
+  const hssize_t ne_read = H5Sget_simple_extent_npoints(espace.id);
+  if (nm == 0 || ne_read < 2 || lib.view_.n_kappa < 2) {
+    bad_library(path, "no media, fewer than 2 energies or fewer than 2 kappa nodes");
+  }
+  const std::size_t ne = static_cast<std::size_t>(ne_read);
+  lib.energy_ = read_doubles(root, "energy_mev", ne, path);
+  lib.density_ = read_doubles(root, "density_g_cm3", nm, path);
+  lib.i_value_ = read_doubles(root, "mean_excitation_ev", nm, path);
+  for (int q = 0; q < kNq; ++q)
+    lib.tables_[q] = read_doubles(root, kQuantityNames[q], 2 * nm * ne, path);
+  lib.brems_cdf_ = read_doubles(root, "brems_cdf", nm * ne * lib.view_.n_kappa, path);
+  // The view assumes a grid uniform in ln T: check it, so a foreign file cannot mislead lookups.
+  const double dl = std::log(lib.energy_.back() / lib.energy_.front()) / (ne - 1);
+  for (std::size_t i = 1; i < ne; ++i) {
+    if (!(std::abs(std::log(lib.energy_[i] / lib.energy_[i - 1]) - dl) < 1e-6 * dl + 1e-12)) {
+      bad_library(path, "energy grid is not uniform in ln T");
+    }
+  }
+  lib.bind_view();
+  return lib;
+}
+
+std::vector<std::tuple<std::string, double, std::string>> describe_electron(
+    const ElectronLibrary& lib, int medium_index, double energy_mev, bool positron) {
+  const ElectronTablesView& v = lib.view();
+  if (medium_index < 0 || medium_index >= v.n_media) {
+    throw UserError("medium index " + std::to_string(medium_index) + " out of range",
+                    "the electron library has " + std::to_string(v.n_media) + " media",
+                    "pick a medium of the catalog");
+  }
+  if (!(energy_mev >= v.emin() && energy_mev <= v.emax())) {
+    std::ostringstream range;
+    range << "the electron tables cover " << v.emin() << " to " << v.emax() << " MeV";
+    throw UserError("energy " + std::to_string(energy_mev) + " MeV out of range", range.str(),
+                    "give an energy inside the table range");
+  }
+  const int p = positron ? 1 : 0;
+  const double rho = v.density[medium_index];
+  auto q = [&](ElectronQuantity which) { return lib.value(which, p, medium_index, energy_mev); };
+  using Row = std::tuple<std::string, double, std::string>;
+  std::vector<Row> rows;
+  rows.emplace_back("kinetic energy", energy_mev, "MeV");
+  rows.emplace_back("density", rho, "g/cm3");
+  rows.emplace_back("mean excitation energy I", lib.mean_excitation_ev()[medium_index], "eV");
+  rows.emplace_back("density-effect correction delta", q(ElectronQuantity::kDensityEffect), "1");
+  rows.emplace_back("collision stopping power S_col/rho",
+                    q(ElectronQuantity::kStoppingCollision) / rho, "MeV cm2/g");
+  rows.emplace_back("radiative stopping power S_rad/rho",
+                    q(ElectronQuantity::kStoppingRadiative) / rho, "MeV cm2/g");
+  rows.emplace_back("total stopping power S_tot/rho", q(ElectronQuantity::kStoppingTotal) / rho,
+                    "MeV cm2/g");
+  rows.emplace_back("total stopping power S_tot", q(ElectronQuantity::kStoppingTotal), "MeV/cm");
+  rows.emplace_back("CSDA range", q(ElectronQuantity::kCsdaRange) * rho, "g/cm2");
+  rows.emplace_back("CSDA range (at this density)", q(ElectronQuantity::kCsdaRange), "cm");
+  rows.emplace_back("collision cut-off Wcc", v.wcc_mev, "MeV");
+  rows.emplace_back("radiative cut-off Wcr", v.wcr_mev, "MeV");
+  rows.emplace_back("restricted collision stopping power (W < Wcc)",
+                    q(ElectronQuantity::kStoppingCollisionRestricted), "MeV/cm");
+  rows.emplace_back("restricted radiative stopping power (W < Wcr)",
+                    q(ElectronQuantity::kStoppingRadiativeRestricted), "MeV/cm");
+  rows.emplace_back(
+      positron ? "hard Bhabha cross section (W > Wcc)" : "hard Moller cross section (W > Wcc)",
+      q(ElectronQuantity::kHardInelasticXs), "1/cm");
+  rows.emplace_back("hard bremsstrahlung cross section (W > Wcr)",
+                    q(ElectronQuantity::kHardBremsXs), "1/cm");
+  rows.emplace_back("total elastic cross section", q(ElectronQuantity::kElasticXs), "1/cm");
+  rows.emplace_back("first transport mean free path lambda_1", q(ElectronQuantity::kTransportMfp1),
+                    "cm");
+  rows.emplace_back("second transport mean free path lambda_2", q(ElectronQuantity::kTransportMfp2),
+                    "cm");
+  return rows;
+}
+
+ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_index, bool positron) {
+  const ElectronTablesView& v = lib.view();
+  if (medium_index < 0 || medium_index >= v.n_media) {
+    throw UserError("medium index " + std::to_string(medium_index) + " out of range",
+                    "the electron library has " + std::to_string(v.n_media) + " media",
+                    "pick a medium of the catalog");
+  }
+  ElectronTableRows out;
+  out.header = {"energy_MeV",
+                "S_col_MeV_cm2_per_g",
+                "S_rad_MeV_cm2_per_g",
+                "S_tot_MeV_cm2_per_g",
+                "csda_range_g_per_cm2",
+                "density_effect_delta",
+                "S_col_restricted_MeV_per_cm",
+                "S_rad_restricted_MeV_per_cm",
+                "hard_inelastic_xs_per_cm",
+                "hard_brems_xs_per_cm",
+                "elastic_xs_per_cm",
+                "lambda1_cm",
+                "lambda2_cm"};
+  const int p = positron ? 1 : 0;
+  const double rho = v.density[medium_index];
+  for (int i = 0; i < v.n_energy; ++i) {
+    const int idx = electron_table_index(v, p, medium_index, i);
+    auto t = [&](ElectronQuantity q) { return v.table[static_cast<int>(q)][idx]; };
+    out.rows.push_back(
+        {v.energy[i], t(ElectronQuantity::kStoppingCollision) / rho,
+         t(ElectronQuantity::kStoppingRadiative) / rho, t(ElectronQuantity::kStoppingTotal) / rho,
+         t(ElectronQuantity::kCsdaRange) * rho, t(ElectronQuantity::kDensityEffect),
+         t(ElectronQuantity::kStoppingCollisionRestricted),
+         t(ElectronQuantity::kStoppingRadiativeRestricted), t(ElectronQuantity::kHardInelasticXs),
+         t(ElectronQuantity::kHardBremsXs), t(ElectronQuantity::kElasticXs),
+         t(ElectronQuantity::kTransportMfp1), t(ElectronQuantity::kTransportMfp2)});
+  }
+  return out;
+}
+
+}  // namespace gpudose

@@ -1,0 +1,543 @@
+// Electron/positron tables against independent references: NIST ESTAR (water values quoted in
+// issue 4; elemental stopping powers; density-effect tables of ESTAR for ICRP/ICRU tissues),
+// analytic identities of the Moller/Bhabha cross sections, and a screened-Rutherford estimate of
+// the transport mean free path. Tolerances are the acceptance ones of issue 4 unless stated.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "host/user_error.hh"
+#include "kernels/philox.hh"
+#include "physics-data/electron_library.hh"
+#include "physics-data/electron_medium_physics.hh"
+#include "tests/physics/electron_reference.hh"
+
+namespace gpudose {
+namespace {
+
+using testref::kData;
+
+Medium water() {
+  Medium m;
+  m.name = "water";
+  m.density_g_cm3 = 1.0;
+  m.elements = {{1, 0.111894}, {8, 0.888106}};
+  return m;
+}
+
+const ElectronDataSources& sources() {
+  static const ElectronDataSources d = load_electron_data_sources(
+      kData, {1, 6, 7, 8, 11, 12, 13, 15, 16, 17, 19, 20, 26, 29, 53, 82});
+  return d;
+}
+
+const std::vector<Medium>& af_media() {
+  static const std::vector<Medium> m = load_icrp110_media(icrp110_side_file_dir(kData), "AF");
+  return m;
+}
+
+const Medium& af_medium(int id) {
+  for (const auto& m : af_media()) {
+    if (m.id == id) return m;
+  }
+  throw std::runtime_error("no AF medium " + std::to_string(id));
+}
+
+// Water with the ICRU 37 I = 75 eV, and three ICRP 110 AF media: 2 mineral (cortical) bone,
+// 29 muscle, 49 adipose; built once for the table tests.
+const ElectronLibrary& library() {
+  static const ElectronLibrary lib = [] {
+    ElectronLibraryOptions o;
+    o.mean_excitation_ev = {75.0};
+    return compute_electron_library({water(), af_medium(2), af_medium(29), af_medium(49)}, kData,
+                                    o);
+  }();
+  return lib;
+}
+
+TEST(ElectronTables, WaterCollisionStoppingPowerAndDelta) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  // ESTAR water, liquid: S_col(1 MeV) = 1.849 MeV cm2/g (issue 4), within 0.5 %.
+  EXPECT_NEAR(w.s_col(1.0, false), 1.849, 0.005 * 1.849);
+  // ESTAR delta(1 MeV) = 0.243 +- 0.01.
+  EXPECT_NEAR(w.density_effect(1.0), 0.243, 0.01);
+  // The ICRU 37 Bragg rule with condensed-phase I values (H 19.2, O 106 eV) gives ~75.3 eV for
+  // water: ICRU 37 quotes 75 eV as the adopted (measured) value, so the rule must be close.
+  EXPECT_NEAR(icru37_mean_excitation_energy(water(), sources()), 75.0, 1.0);
+}
+
+TEST(ElectronTables, WaterCsdaRangesMatchEstar) {
+  const ElectronLibrary& lib = library();
+  // ESTAR water CSDA ranges (g/cm2), issue 4: within 1 %.
+  const double t[4] = {0.01, 0.1, 1.0, 10.0};
+  const double r[4] = {2.515e-4, 0.01431, 0.4367, 4.975};
+  for (int k = 0; k < 4; ++k) {
+    const double mine = lib.value(ElectronQuantity::kCsdaRange, 0, 0, t[k]) * 1.0;
+    EXPECT_NEAR(mine / r[k], 1.0, 0.01) << "T = " << t[k] << " MeV: " << mine;
+  }
+}
+
+// delta from our Sternheimer implementation vs the ESTAR density-effect tables, for ESTAR's own
+// compositions, I and densities; and the Bethe S_col with our delta vs with ESTAR's delta
+// (which is what ESTAR's S_col is). Within 0.02 + 3 % in delta and 0.5 % in S_col.
+TEST(ElectronTables, DensityEffectMatchesEstarTables) {
+  for (const char* f :
+       {"water_liquid.density", "tissue_soft_icrp.density", "bone_cortical_icrp.density",
+        "muscle_skeletal_icrp.density", "adiposetissue_icrp.density", "lungtissue_icrp.density"}) {
+    const auto ref = testref::read_density_file("compounds", f);
+    ASSERT_FALSE(ref.name.empty()) << f;
+    ElectronDataSources d = load_electron_data_sources(kData, [&] {
+      std::vector<int> zs;
+      for (auto& e : ref.medium.elements) zs.push_back(e.z);
+      return zs;
+    }());
+    const ElectronMediumPhysics m(ref.medium, d, ref.i_ev);
+    for (double t : {0.1, 0.5, 1.0, 3.0, 10.0}) {
+      const double dref = testref::delta_at(ref, t);
+      EXPECT_NEAR(m.density_effect(t), dref, 0.02 + 0.03 * dref) << f << " T=" << t;
+      const double sref =
+          testref::icru37_scol_electron(m.z_over_a(), ref.i_ev, dref, t) * ref.density;
+      EXPECT_NEAR(m.s_col(t, false) / sref, 1.0, 0.005) << f << " T=" << t;
+    }
+  }
+}
+
+// Pure elements with ESTAR's density and I (egsnrc element files), conduction electrons where
+// density_effect.h5 lists them: S_col and S_rad vs the ESTAR elemental tables, within 2 %.
+TEST(ElectronTables, ElementalStoppingPowersMatchEstar) {
+  const char* files[] = {"hydrogen.density", "carbon_graphite_2.000g_cm3.density",
+                         "nitrogen.density", "oxygen.density",
+                         "aluminum.density", "calcium.density",
+                         "iron.density",     "copper.density",
+                         "iodine.density",   "lead.density"};
+  for (const char* f : files) {
+    const auto ref = testref::read_density_file("elements", f);
+    ASSERT_FALSE(ref.name.empty()) << f;
+    const int z = ref.medium.elements.at(0).z;
+    const auto estar = testref::read_estar(z);
+    ASSERT_EQ(estar.e.size(), 200u) << f;
+    const ElectronMediumPhysics m(ref.medium, sources(), ref.i_ev);
+    for (double t : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0}) {
+      const double sc = m.s_col(t, false) / ref.density;
+      const double sr = m.s_rad(t, false) / ref.density;
+      EXPECT_NEAR(sc / testref::loglog(estar.e, estar.s_col, t), 1.0, 0.02)
+          << f << " S_col T=" << t;
+      // Hydrogen: integrating the BREMX.DAT spectra gives an S_rad that rises above ESTAR's
+      // tabulated one with energy (+0.5 % at 1 MeV, +2.2 % at 10 MeV, +2.8 % at 20 MeV; C, O
+      // agree within 0.5 %); the difference is in the two NIST tabulations (electron-electron
+      // bremsstrahlung, dominant for Z = 1), not in the integration, so H gets 3 % above 1 MeV.
+      const double tol = (z == 1 && t > 1.0) ? 0.03 : 0.02;
+      EXPECT_NEAR(sr / testref::loglog(estar.e, estar.s_rad, t), 1.0, tol) << f << " S_rad T=" << t;
+    }
+  }
+}
+
+// ICRP 110 media (our compositions, I from the ICRU 37 Bragg rule) against ESTAR for the
+// nearest ESTAR ICRP tissue: S_col = Bethe with ESTAR's I and delta (which is how ESTAR computes
+// it), range = integral of 1/S_tot with S_rad from ESTAR's additivity of its elemental S_rad.
+// The compositions differ slightly (ICRP 110/89 vs the ICRP 23 tissues of ESTAR), which the 2 %
+// tolerance of issue 4 allows for S_col and range. S_rad scales with sum w Z^2/A and so follows
+// composition differences directly (adipose: O 28.7 % vs 23.2 % changes it by 2 %): S_rad is
+// compared with the additivity of ESTAR elemental S_rad over each medium's own composition.
+TEST(ElectronTables, Icrp110TissuesMatchEstarWithinTwoPercent) {
+  struct Case {
+    int library_index;  // in library()
+    int icrp_medium;
+    const char* estar;
+  };
+  std::map<int, testref::EstarElement> estar;
+  auto srad_bragg = [&](const Medium& m, double t) {
+    double s = 0;
+    for (auto& e : m.elements) {
+      if (!estar.count(e.z)) estar[e.z] = testref::read_estar(e.z);
+      s += e.mass_fraction * testref::loglog(estar[e.z].e, estar[e.z].s_rad, t);
+    }
+    return s;
+  };
+  for (const Case c :
+       {Case{1, 2, "bone_cortical_icrp.density"}, Case{2, 29, "muscle_skeletal_icrp.density"},
+        Case{3, 49, "adiposetissue_icrp.density"}}) {
+    const auto ref = testref::read_density_file("compounds", c.estar);
+    ASSERT_FALSE(ref.name.empty()) << c.estar;
+    double z_over_a = 0;
+    for (auto& e : ref.medium.elements) {
+      z_over_a += e.mass_fraction * e.z / testref::ref_atomic_weight(e.z);
+    }
+    auto stot_ref = [&](double t) {
+      return testref::icru37_scol_electron(z_over_a, ref.i_ev, testref::delta_at(ref, t), t) +
+             srad_bragg(ref.medium, t);
+    };
+    const ElectronLibrary& lib = library();
+    const int m = c.library_index;
+    const double rho = lib.densities()[m];
+    const Medium& own = af_medium(c.icrp_medium);
+    // Reference CSDA range: trapezoid in ln T (2000 steps per decade-ish segment) from 1 keV,
+    // plus the power-law extrapolation below 1 keV (R = T0 / ((1 + p) S(T0))).
+    const double t0 = 1e-3;
+    const double p = -std::log(stot_ref(1.05 * t0) / stot_ref(t0)) / std::log(1.05);
+    double r = t0 / ((1 + p) * stot_ref(t0));
+    double prev_t = t0;
+    for (double t : {0.01, 0.1, 1.0, 10.0}) {
+      const int n = 2000;
+      for (int k = 0; k < n; ++k) {
+        const double a = std::log(prev_t) + std::log(t / prev_t) * k / n;
+        const double b = std::log(prev_t) + std::log(t / prev_t) * (k + 1) / n;
+        const double ea = std::exp(a);
+        const double eb = std::exp(b);
+        r += 0.5 * (b - a) * (ea / stot_ref(ea) + eb / stot_ref(eb));
+      }
+      prev_t = t;
+      const double sc = lib.value(ElectronQuantity::kStoppingCollision, 0, m, t) / rho;
+      const double sr = lib.value(ElectronQuantity::kStoppingRadiative, 0, m, t) / rho;
+      const double range = lib.value(ElectronQuantity::kCsdaRange, 0, m, t) * rho;
+      const double sc_ref =
+          testref::icru37_scol_electron(z_over_a, ref.i_ev, testref::delta_at(ref, t), t);
+      EXPECT_NEAR(sc / sc_ref, 1.0, 0.02) << c.estar << " S_col T=" << t;
+      EXPECT_NEAR(range / r, 1.0, 0.02) << c.estar << " range T=" << t;
+      EXPECT_NEAR(sr / srad_bragg(own, t), 1.0, 0.02) << own.name << " S_rad T=" << t;
+      std::printf(
+          "[ info ] %s vs %s T=%g MeV: S_col %+.2f %%, S_rad(own) %+.2f %%, range %+.2f %%\n",
+          own.name.c_str(), c.estar, t, 100 * (sc / sc_ref - 1),
+          100 * (sr / srad_bragg(own, t) - 1), 100 * (range / r - 1));
+    }
+  }
+}
+
+// Restricted collision stopping power + the hard-collision loss integrated numerically from the
+// Moller/Bhabha DCS (Simpson in ln W, 2000 steps) = unrestricted Bethe S_col, within 0.5 %; the
+// hard cross section equals the numerical integral of the DCS (0.1 %).
+TEST(ElectronTables, RestrictedPlusHardEqualsUnrestricted) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  const double kk_per_beta2 = kBetheConstant * w.z_over_a() * w.density();
+  for (bool pos : {false, true}) {
+    for (double wcc : {0.001, 0.01, 0.1}) {
+      for (double t : {0.05, 0.3, 1.0, 5.0, 20.0}) {
+        const double wmax = pos ? t : 0.5 * t;
+        if (wcc >= wmax) continue;
+        const double tau = t / kElectronMassMeV;
+        const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
+        const double kk = kk_per_beta2 / beta2;
+        const int n = 2000;
+        const double a = std::log(wcc);
+        const double h = (std::log(wmax) - a) / n;
+        double loss = 0;
+        double number = 0;
+        for (int k = 0; k <= n; ++k) {
+          const double wgt = (k == 0 || k == n) ? 1 : (k % 2 ? 4 : 2);
+          const double wv = std::exp(a + k * h);
+          const double dcs = collision_dcs(t, wv, pos);
+          loss += wgt * dcs * wv * wv;  // W dsigma/dW dW = W^2 dsigma/dW d(ln W)
+          number += wgt * dcs * wv;
+        }
+        loss *= kk * h / 3;
+        number *= kk * h / 3;
+        const double total = w.s_col_restricted(t, wcc, pos) + loss;
+        EXPECT_NEAR(total / w.s_col(t, pos), 1.0, 0.005)
+            << (pos ? "e+" : "e-") << " T=" << t << " Wcc=" << wcc;
+        EXPECT_NEAR(w.hard_inelastic_xs(t, wcc, pos) / number, 1.0, 1e-3)
+            << (pos ? "e+" : "e-") << " T=" << t << " Wcc=" << wcc;
+      }
+    }
+  }
+}
+
+// The restricted electron stopping power in the closed form of ICRU 37 (eq. 2.9, Berger-Seltzer
+// F-(tau, Delta)), written here independently, equals ours within 1e-6 relative.
+TEST(ElectronTables, RestrictedElectronMatchesIcru37ClosedForm) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  for (double wcc : {0.001, 0.01, 0.1}) {
+    for (double t : {0.05, 0.3, 1.0, 5.0}) {
+      if (wcc >= 0.5 * t) continue;
+      const double tau = t / kElectronMassMeV;
+      const double g = tau + 1;
+      const double b2 = 1 - 1 / (g * g);
+      const double d = wcc / kElectronMassMeV;
+      const double ir = 75e-6 / kElectronMassMeV;
+      const double f = -1 - b2 + std::log((tau - d) * d) + tau / (tau - d) +
+                       (d * d / 2 + (2 * tau + 1) * std::log(1 - d / tau)) / (g * g);
+      const double ref = kBetheConstant * w.z_over_a() / b2 *
+                         (std::log(2 * (tau + 2) / (ir * ir)) + f - w.density_effect(t));
+      EXPECT_NEAR(w.s_col_restricted(t, wcc, false) / ref, 1.0, 1e-6) << t << " " << wcc;
+    }
+  }
+}
+
+// lambda_1 of water vs the screened Rutherford (Wentzel) model with Moliere's screening
+// parameter A = (h_bar/(2 p a_TF))^2 (1.13 + 3.76 (alpha Z/beta)^2), a_TF = 0.8853 a_0 Z^-1/3:
+// sigma_1 = 2 pi (Z r_e m c^2/(p beta c))^2 [ln(1 + 1/A) - 1/(1 + A)] per atom (H. A. Bethe,
+// Phys. Rev. 89 (1953) 1256; Moliere 1947). The model neglects spin (Mott) and the exact atomic
+// potential, which for water at 1-20 MeV changes sigma_1 by about 10 % (ICRU Report 77 shows
+// screened-Rutherford transport cross sections within ~10-20 % of partial-wave ones at these
+// energies): tolerance 15 %.
+TEST(ElectronTables, WaterTransportMfpMatchesScreenedRutherford) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  const double mc2 = kElectronMassMeV;
+  const double re = 2.8179403262e-13;
+  const double a0 = 0.529177210903e-8;   // cm
+  const double hbarc = 1.973269804e-11;  // MeV cm
+  const double alpha = 1 / 137.035999;
+  for (double t : {1.0, 5.0, 20.0}) {
+    const double pc = std::sqrt(t * (t + 2 * mc2));
+    const double beta = pc / (t + mc2);
+    double inv = 0;
+    const double n_mol = w.density() / (2 * 1.00794 + 15.9994) * 6.02214076e23;
+    for (auto [z, count] : {std::pair<int, int>{1, 2}, {8, 1}}) {
+      const double a_tf = 0.8853 * a0 * std::pow(z, -1.0 / 3.0);
+      const double aa =
+          std::pow(hbarc / (2 * pc * a_tf), 2) * (1.13 + 3.76 * std::pow(alpha * z / beta, 2));
+      const double r = z * re * mc2 / (pc * beta);
+      const double s1 = 2 * M_PI * r * r * (std::log(1 + 1 / aa) - 1 / (1 + aa));
+      inv += count * n_mol * s1;
+    }
+    const double lambda_ref = 1 / inv;
+    EXPECT_NEAR(w.transport_mfp1(t, false) / lambda_ref, 1.0, 0.15) << "T=" << t;
+    std::printf("[ info ] water lambda_1(%g MeV) = %.5g cm, screened Rutherford %.5g cm\n", t,
+                w.transport_mfp1(t, false), lambda_ref);
+  }
+}
+
+// Tables vs direct evaluation half-way between grid points (worst case for the ln T linear
+// interpolation): within 0.1 % for smooth quantities, 0.5 % for the hard cross sections.
+TEST(ElectronTables, GridInterpolationError) {
+  const ElectronLibrary& lib = library();
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  const auto& e = lib.energies();
+  double worst = 0;
+  for (std::size_t i = 1; i + 1 < e.size(); i += 7) {
+    const double t = std::sqrt(e[i] * e[i + 1]);
+    for (int p = 0; p < 2; ++p) {
+      const bool pos = p == 1;
+      auto rel = [&](ElectronQuantity q, double direct) {
+        return std::abs(lib.value(q, p, 0, t) / direct - 1);
+      };
+      const double r1 = rel(ElectronQuantity::kStoppingCollision, w.s_col(t, pos));
+      const double r2 = rel(ElectronQuantity::kStoppingRadiative, w.s_rad(t, pos));
+      const double r3 = rel(ElectronQuantity::kTransportMfp1, w.transport_mfp1(t, pos));
+      EXPECT_LT(r1, 1e-3) << t;
+      EXPECT_LT(r2, 1e-3) << t;
+      EXPECT_LT(r3, 1e-3) << t;
+      worst = std::max({worst, r1, r2, r3});
+      if (t > 0.05) {  // away from the thresholds at 2 Wcc and Wcr
+        EXPECT_LT(rel(ElectronQuantity::kHardInelasticXs, w.hard_inelastic_xs(t, 0.01, pos)), 5e-3)
+            << t;
+        EXPECT_LT(rel(ElectronQuantity::kHardBremsXs, w.hard_brems_xs(t, 0.01, pos)), 5e-3) << t;
+      }
+    }
+  }
+  std::printf("[ info ] worst mid-point interpolation error (S_col, S_rad, lambda_1): %.2e\n",
+              worst);
+}
+
+// Sampled hard-bremsstrahlung photon energies: the mean W/T over 200000 samples equals the
+// spectrum-weighted mean from direct quadrature within 5 standard errors.
+TEST(ElectronTables, HardBremsSamplingMean) {
+  const ElectronLibrary& lib = library();
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  const ElectronTablesView& v = lib.view();
+  for (double t : {0.1, 1.0, 10.0}) {
+    // Reference: <kappa> = int kappa chi d(ln kappa) / int chi d(ln kappa) over [Wcr/T, 1].
+    const int n = 4000;
+    const double lk = std::log(v.wcr_mev / t);
+    double num = 0, den = 0;
+    for (int k = 0; k <= n; ++k) {
+      const double wgt = (k == 0 || k == n) ? 1 : (k % 2 ? 4 : 2);
+      const double kap = std::exp(lk * (1 - static_cast<double>(k) / n));
+      const double f = w.brems_spectrum(t, kap);
+      num += wgt * kap * f;
+      den += wgt * f;
+    }
+    const double mean_ref = num / den;
+    const int ns = 200000;
+    double s = 0, s2 = 0;
+    std::uint64_t state = 12345;
+    auto uni = [&] {  // splitmix64: a deterministic uniform stream for the test
+      state += 0x9E3779B97F4A7C15ull;
+      std::uint64_t z = state;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      z ^= z >> 31;
+      return (z >> 11) * (1.0 / 9007199254740992.0);
+    };
+    for (int k = 0; k < ns; ++k) {
+      const double wv = sample_hard_brems_energy(v, 0, t, uni(), uni());
+      ASSERT_GE(wv, v.wcr_mev * (1 - 1e-12));
+      ASSERT_LE(wv, t * (1 + 1e-12));
+      s += wv / t;
+      s2 += (wv / t) * (wv / t);
+    }
+    const double mean = s / ns;
+    const double se = std::sqrt((s2 / ns - mean * mean) / ns);
+    EXPECT_NEAR(mean, mean_ref, 5 * se + 2e-3 * mean_ref) << "T=" << t;
+  }
+}
+
+// The rejection bounds of sample_hard_collision_energy hold: Bhabha F <= 1 on [0, 1] and Moller
+// F <= 1 + 5a/4 on [0, 1/2], for T from 1 keV to 1 GeV (F = W^2 dsigma/dW, from collision_dcs).
+TEST(ElectronTables, HardCollisionRejectionBounds) {
+  for (double t = 1e-3; t < 1e3; t *= 1.3) {
+    const double g = 1 + t / kElectronMassMeV;
+    const double a = ((g - 1) / g) * ((g - 1) / g);
+    for (int k = 1; k < 1000; ++k) {
+      const double eps = k / 1000.0;
+      const double w = eps * t;
+      EXPECT_LE(collision_dcs(t, w, true) * w * w, 1.0 + 1e-12) << t << " " << eps;
+      if (eps <= 0.5) {
+        EXPECT_LE(collision_dcs(t, w, false) * w * w, 1.0 + 1.25 * a + 1e-12) << t << " " << eps;
+      }
+    }
+  }
+}
+
+// Sampled Moller/Bhabha energy transfers (Philox stream) against the DCS: chi-square over 12
+// bins uniform in ln W, expected counts from Simpson
+// integration of collision_dcs; chi-square below 32.9 (p = 0.001 for 11 degrees of freedom),
+// and the sample mean within 5 standard errors of the ratio of the closed-form integrals.
+TEST(ElectronTables, HardCollisionSamplingMatchesDcs) {
+  const double wcc = 0.01;
+  std::uint32_t job = 0;
+  for (bool pos : {false, true}) {
+    for (double t : {0.05, 1.0, 15.0}) {
+      const double wmax = pos ? t : 0.5 * t;
+      const int nb = 12;
+      const double la = std::log(wcc);
+      const double lb = std::log(wmax);
+      std::vector<double> expect(nb);
+      double total = 0;
+      for (int b = 0; b < nb; ++b) {
+        const double a0 = la + (lb - la) * b / nb;
+        const double a1 = la + (lb - la) * (b + 1) / nb;
+        const int n = 200;
+        double sum = 0;
+        for (int k = 0; k <= n; ++k) {
+          const double wgt = (k == 0 || k == n) ? 1 : (k % 2 ? 4 : 2);
+          const double wv = std::exp(a0 + (a1 - a0) * k / n);
+          sum += wgt * collision_dcs(t, wv, pos) * wv;
+        }
+        expect[b] = sum * (a1 - a0) / (3 * n);
+        total += expect[b];
+      }
+      RngStream rng(2026, job++, 0);
+      const int ns = 100000;
+      std::vector<double> count(nb, 0.0);
+      double s = 0, s2 = 0;
+      for (int k = 0; k < ns; ++k) {
+        const double wv = sample_hard_collision_energy(t, wcc, pos, rng);
+        ASSERT_GE(wv, wcc);
+        ASSERT_LE(wv, wmax);
+        int b = static_cast<int>((std::log(wv) - la) / (lb - la) * nb);
+        b = std::min(std::max(b, 0), nb - 1);
+        count[b] += 1;
+        s += wv;
+        s2 += wv * wv;
+      }
+      double chi2 = 0;
+      for (int b = 0; b < nb; ++b) {
+        const double e = ns * expect[b] / total;
+        chi2 += (count[b] - e) * (count[b] - e) / e;
+      }
+      EXPECT_LT(chi2, 32.9) << (pos ? "e+" : "e-") << " T=" << t;
+      const double mean = s / ns;
+      const double se = std::sqrt((s2 / ns - mean * mean) / ns);
+      const double mean_ref = hard_collision_energy_loss_integral(t, wcc, pos) /
+                              hard_collision_number_integral(t, wcc, pos);
+      EXPECT_NEAR(mean, mean_ref, 5 * se) << (pos ? "e+" : "e-") << " T=" << t;
+    }
+  }
+}
+
+TEST(ElectronTables, PositronBremsRatioLimits) {
+  // Kim et al. (1986): the ratio tends to 0 at low energy and to 1 at high energy.
+  EXPECT_LT(positron_brems_ratio(8, 1e-3), 0.5);
+  EXPECT_GT(positron_brems_ratio(8, 1e3), 0.95);
+  EXPECT_LT(positron_brems_ratio(82, 1.0), positron_brems_ratio(8, 1.0));
+}
+
+TEST(ElectronLibraryFile, RoundTripAndFastLoad) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "gpudose_electron_lib_test.h5").string();
+  ElectronLibraryOptions o;
+  o.mean_excitation_ev = {75.0};
+  const ElectronLibrary built = build_electron_library({water(), af_medium(29)}, kData, path, o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const ElectronLibrary lib = load_electron_library(path);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("[ info ] load_electron_library: %.2f ms for 2 media\n", ms);
+  EXPECT_LT(ms, 1000.0);
+  ASSERT_EQ(lib.n_media(), 2);
+  EXPECT_EQ(lib.medium_names()[1], af_medium(29).name);
+  EXPECT_DOUBLE_EQ(lib.mean_excitation_ev()[0], 75.0);
+  EXPECT_GE(lib.sources().size(), 4u);  // density_effect.h5, BREMX, pdeel01, pdeel08, ...
+  for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
+    for (double t : {0.002, 0.5, 15.0}) {
+      EXPECT_EQ(lib.value(static_cast<ElectronQuantity>(q), 1, 1, t),
+                built.value(static_cast<ElectronQuantity>(q), 1, 1, t));
+    }
+  }
+  const auto rows = describe_electron(lib, 0, 1.0, false);
+  ASSERT_GE(rows.size(), 15u);
+  bool found = false;
+  for (const auto& [name, value, unit] : rows) {
+    if (name == "collision stopping power S_col/rho") {
+      found = true;
+      EXPECT_NEAR(value, 1.849, 0.01);
+      EXPECT_EQ(unit, "MeV cm2/g");
+    }
+  }
+  EXPECT_TRUE(found);
+  const auto table = electron_table_rows(lib, 1, true);
+  EXPECT_EQ(table.rows.size(), lib.energies().size());
+  EXPECT_EQ(table.rows[0].size(), table.header.size());
+  EXPECT_GE(lib.energies().size(), 431u);  // >= 100 points per decade over 1 keV-20 MeV
+  EXPECT_THROW(describe_electron(lib, 5, 1.0, false), UserError);
+  EXPECT_THROW(describe_electron(lib, 0, 100.0, false), UserError);
+  std::filesystem::remove(path);
+}
+
+TEST(ElectronLibraryFile, MissingOrCorruptFilesNameTheFile) {
+  const auto tmp = std::filesystem::temp_directory_path();
+  const std::string missing = (tmp / "gpudose_no_such_electron_lib.h5").string();
+  try {
+    load_electron_library(missing);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+  }
+  const std::string corrupt = (tmp / "gpudose_corrupt_electron_lib.h5").string();
+  std::ofstream(corrupt) << "not an hdf5 file";
+  try {
+    load_electron_library(corrupt);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(corrupt), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(corrupt);
+  // A data directory without the sources: the error names the first missing file.
+  const std::string empty_dir = (tmp / "gpudose_empty_data_dir").string();
+  std::filesystem::create_directories(empty_dir);
+  try {
+    load_electron_data_sources(empty_dir, {1, 8});
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("BREMX.DAT.gz"), std::string::npos) << e.what();
+  }
+  // A truncated gzip Seltzer-Berger file.
+  const std::string bad_sb = (tmp / "gpudose_bad_bremx.dat").string();
+  std::ofstream(bad_sb) << " BREMSPEC\n x\n y\n z\n 57 30\n 0.001 0.0015\n";
+  try {
+    read_seltzer_berger(bad_sb);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad_sb), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(bad_sb);
+  std::filesystem::remove(empty_dir);
+}
+
+}  // namespace
+}  // namespace gpudose
