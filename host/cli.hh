@@ -11,10 +11,12 @@ namespace gpudose {
 struct GlobalOptions {
   std::string data_dir;   // --data-dir: third-party inputs (phantoms, elemental data)
   std::string cache_dir;  // --cache-dir: what gpudose imported from them
+  std::string command_line;  // the whole command as typed, for provenance
 };
 
 void add_devices_command(CLI::App& app, GlobalOptions& global);
-void add_physics_command(CLI::App& app, GlobalOptions& global);
+void add_run_command(CLI::App& app, GlobalOptions& global);
 void add_phantom_command(CLI::App& app, GlobalOptions& global);
+void add_physics_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

@@ -22,14 +22,19 @@ int main(int argc, char** argv) {
                  "Imported data cache (default: $GPUDOSE_CACHE, else <build>/data)");
   app.fallthrough();
 
+  for (int i = 0; i < argc; ++i) global.command_line += (i ? " " : "") + std::string(argv[i]);
   add_devices_command(app, global);
-  add_physics_command(app, global);
+  add_run_command(app, global);
   add_phantom_command(app, global);
+  add_physics_command(app, global);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and friends exit 0 through CLI11; usage errors get the one-line error contract.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "gpudose: error: " << e.what() << " (bad command line); see gpudose --help\n";
+    return 2;
   } catch (const UserError& e) {
     std::cerr << "gpudose: error: " << e.what() << "\n";
     return 2;

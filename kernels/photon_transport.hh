@@ -154,6 +154,10 @@ struct PhotonHistory {
       const int ie = physics.energy_index(p.e);
       // --- Woodcock flight to the next real interaction, block by block.
       int label = 0;
+      // mu/rho of the last medium seen: the energy is fixed during a flight and consecutive
+      // tentative collisions are mostly in the same medium, so this skips most interpolations.
+      int cached_medium = -1;
+      double cached_mu_rho = 0;
       for (;;) {
         const double mu_maj = majorant.value(majorant.block_index(bx, by, bz), ebin);
         const double s = mu_maj > 0 ? -log(rng.uniform()) / mu_maj : 1e300;
@@ -200,8 +204,12 @@ struct PhotonHistory {
         const int iz = clampi(static_cast<int>(p.z / phantom.dz), bz * majorant.block,
                               min_i((bz + 1) * majorant.block, phantom.nz) - 1);
         label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
-        const double mu = phantom.label_density[label] *
-                          physics.mass_mu_total(phantom.label_medium[label], ie, p.e);
+        const int medium_here = phantom.label_medium[label];
+        if (medium_here != cached_medium) {
+          cached_medium = medium_here;
+          cached_mu_rho = physics.mass_mu_total(medium_here, ie, p.e);
+        }
+        const double mu = phantom.label_density[label] * cached_mu_rho;
         if (rng.uniform() * mu_maj < mu) break;
       }
       // --- Real interaction in a voxel of `label`.

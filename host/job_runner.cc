@@ -1,0 +1,230 @@
+#include "host/job_runner.hh"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <thread>
+
+#include "host/backend.hh"
+#include "host/build_info.hh"
+#include "host/cpu_runner.hh"
+#include "host/cuda_photon_runner.hh"
+#include "host/photon_job.hh"
+#include "host/scheduler.hh"
+#include "host/user_error.hh"
+#include "kernels/constants.hh"
+#include "phantoms/regions.hh"
+
+namespace gpudose {
+namespace {
+
+constexpr std::uint64_t kDefaultHistories = 1000000;
+constexpr std::uint64_t kDefaultUncertaintyCap = 10000000000ull;  // 1e10
+constexpr std::uint64_t kDefaultBatchesForFixedN = 100;
+constexpr std::uint64_t kDefaultBatchForUncertainty = 20000;
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string join_checksums(const std::vector<std::pair<std::string, std::string>>& list) {
+  std::string s;
+  for (const auto& [file, sum] : list) s += (s.empty() ? "" : "; ") + file + " " + sum;
+  return s;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+void validate_job_request(const JobRequest& o) {
+  if (o.particle != "photon") {
+    if (o.particle == "electron" || o.particle == "positron") {
+      throw UserError(o.particle + " sources are not available yet",
+                      "coupled electron transport is still being built",
+                      "run --particle photon (secondary electrons deposit locally)");
+    }
+    throw UserError("unknown particle '" + o.particle + "'", "expected photon",
+                    "use --particle photon");
+  }
+  if (!(o.energy_mev > 0) || !std::isfinite(o.energy_mev)) {
+    throw UserError("--energy must be a positive number of MeV", "got " + number(o.energy_mev),
+                    "e.g. --energy 0.5");
+  }
+  if (!(o.uncertainty >= 0 && o.uncertainty < 1)) {
+    throw UserError("--uncertainty must be a relative uncertainty in (0, 1)",
+                    "got " + number(o.uncertainty), "e.g. --uncertainty 0.01 for 1 %");
+  }
+  if (!(o.time_limit_s >= 0)) {
+    throw UserError("--time-limit must be positive", "got " + number(o.time_limit_s),
+                    "give seconds, e.g. --time-limit 600");
+  }
+  if (!(o.cutoff_mev > 0)) {
+    throw UserError("--cutoff must be positive", "got " + number(o.cutoff_mev),
+                    "the default is 0.001 MeV");
+  }
+  if (o.threads < 0) {
+    throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
+                    "leave it out to use all cores");
+  }
+}
+
+PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
+                                    const std::function<void(const std::string&)>& log) {
+  const std::string path = default_photon_library_path(cache_dir);
+  if (photon_library_is_current(path, data_dir)) return load_photon_library(path);
+  if (log) log("building the photon library " + path + " ...");
+  return build_photon_library(data_dir, path);
+}
+
+RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
+                  const std::function<void(const std::string&)>& log) {
+  validate_job_request(o);
+  PhotonJobConfig config;
+  config.source = o.source;
+  config.sampling = parse_source_sampling(o.sampling);
+  config.energy_mev = o.energy_mev;
+  config.seed = o.seed;
+  config.job_id = o.job_id;
+  config.cutoff_mev = o.cutoff_mev;
+  config.majorant_block = o.majorant_block;
+  const PhotonJob job(phantom, library, config);
+
+  // Targets: every organ and compound region (a compound region that repeats an organ under
+  // the organ's own name adds nothing); tally bins are the phantom's labels.
+  const VoxelPhantomView view = phantom.view();
+  std::vector<RegionMass> regions;
+  for (const RegionMass& rm : target_regions(phantom)) {
+    const bool repeat = std::any_of(regions.begin(), regions.end(), [&](const RegionMass& u) {
+      return u.region.name == rm.region.name && u.region.organ_ids == rm.region.organ_ids;
+    });
+    if (!repeat) regions.push_back(rm);
+  }
+  const Region unc_region = o.uncertainty_target.empty()
+                                ? job.source_region()
+                                : resolve_region(phantom, o.uncertainty_target);
+  std::vector<std::vector<int>> target_bins;
+  std::size_t unc_target = regions.size();
+  for (std::size_t t = 0; t < regions.size(); ++t) {
+    std::vector<int> bins;
+    for (int l = 0; l < view.num_labels; ++l) {
+      const auto& ids = regions[t].region.organ_ids;
+      if (std::find(ids.begin(), ids.end(), view.label_organ[l]) != ids.end()) bins.push_back(l);
+    }
+    target_bins.push_back(bins);
+    if (regions[t].region.organ_ids == unc_region.organ_ids) unc_target = t;
+  }
+  if (unc_target == regions.size()) {
+    throw UserError(
+        "uncertainty target '" + o.uncertainty_target + "' has no voxel in " + phantom.model,
+        "it cannot absorb energy", "choose another --uncertainty-target");
+  }
+  const std::size_t escaped_target = regions.size();
+  target_bins.push_back({escaped_bin(view.num_labels)});
+
+  // Batches and stop rule: fixed by the job, never by the back end.
+  BatchPlan plan;
+  plan.num_bins = static_cast<std::size_t>(job.num_bins());
+  StopRule rule;
+  if (o.uncertainty > 0) {
+    plan.max_histories = o.histories ? o.histories : kDefaultUncertaintyCap;
+    plan.batch_size = o.batch_size ? o.batch_size : kDefaultBatchForUncertainty;
+    rule.target_rel_unc = o.uncertainty;
+    rule.uncertainty_target = unc_target;
+  } else {
+    plan.max_histories = o.histories ? o.histories : kDefaultHistories;
+    plan.batch_size = o.batch_size ? o.batch_size
+                                   : std::max<std::uint64_t>(
+                                         1, (plan.max_histories + kDefaultBatchesForFixedN - 1) /
+                                                kDefaultBatchesForFixedN);
+  }
+  if (plan.batch_size > max_batch_histories(o.energy_mev)) {
+    throw UserError("--batch-size " + std::to_string(plan.batch_size) + " is too large",
+                    "a batch tally would overflow 64 bits",
+                    "use at most " + std::to_string(max_batch_histories(o.energy_mev)));
+  }
+  rule.time_limit_s = o.time_limit_s;
+
+  // Back end and workers.
+  const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
+  if (log) log(selection.reason);
+  std::vector<std::unique_ptr<BatchRunner>> owned;
+  if (selection.backend == Backend::Cpu) {
+    const int threads = o.threads > 0
+                            ? o.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int t = 0; t < threads; ++t) {
+      owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>(
+          "cpu thread " + std::to_string(t), job.history()));
+    }
+  } else {
+    for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d));
+  }
+  std::vector<BatchRunner*> runners;
+  for (auto& r : owned) runners.push_back(r.get());
+
+  TargetStatistics stats(target_bins, plan.num_bins);
+  std::function<void(const Progress&)> progress;
+  if (log) progress = [&](const Progress& p) { log(format_progress(p, rule.target_rel_unc)); };
+  const ScheduleReport report = run_schedule(runners, plan, rule, stats, progress);
+
+  RunResult r;
+  r.model = phantom.model;
+  r.source = job.source_region().name;
+  r.source_ids = job.source_region().organ_ids;
+  r.source_sampling = to_string(config.sampling);
+  r.particle = o.particle;
+  r.energy_mev = o.energy_mev;
+  r.histories = report.histories;
+  r.batches = report.batches;
+  r.batch_size = plan.batch_size;
+  r.seed = o.seed;
+  r.stop_reason = report.stop_reason;
+  r.backend = backend_name(selection.backend);
+  for (const auto& [name, batches] : report.batches_per_runner) {
+    r.devices.push_back(name + ": " + std::to_string(batches) + " batches");
+  }
+  r.wall_s = report.wall_s;
+  r.histories_per_s = report.wall_s > 0 ? report.histories / report.wall_s : 0;
+  r.electron_transport = "local";
+  r.photon_cutoff_mev = o.cutoff_mev;
+  r.escaped_fraction = stats.mean_mev(escaped_target) / o.energy_mev;
+  const double e_joule = o.energy_mev * kMeVToJoule;
+  for (std::size_t t = 0; t < regions.size(); ++t) {
+    TargetResult tr;
+    tr.name = regions[t].region.name;
+    tr.ids = regions[t].region.organ_ids;
+    tr.mass_kg = regions[t].mass_kg;
+    tr.energy_mev = stats.mean_mev(t);
+    tr.af = tr.energy_mev / o.energy_mev;
+    tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
+    tr.s_gy = e_joule * tr.saf_per_kg;
+    tr.rel_unc = stats.rel_unc(t);
+    r.targets.push_back(tr);
+  }
+  const BuildInfo& b = build_info();
+  const std::size_t device_bytes = phantom.device_bytes() + job.majorant().bytes();
+  r.provenance = {{"engine", "gpudose " + b.version},
+                  {"git_commit", b.git_commit},
+                  {"build_type", b.build_type},
+                  {"date_utc", utc_now()},
+                  {"job_id", std::to_string(o.job_id)},
+                  {"backend", selection.reason},
+                  {"phantom", phantom.model + " imported from " + phantom.source},
+                  {"phantom_sources_sha256", join_checksums(phantom.source_checksums)},
+                  {"physics_library", library.path},
+                  {"physics_sources_sha256", join_checksums(library.sources)},
+                  {"geometry_device_bytes", std::to_string(device_bytes)}};
+  return r;
+}
+
+}  // namespace gpudose

@@ -1,0 +1,65 @@
+// A photon job ready to run: the phantom, the photon library, the source region's alias table,
+// the majorant grid and the history functor, shared by every back end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/alias_table.hh"
+#include "host/majorant_builder.hh"
+#include "kernels/photon_physics.hh"
+#include "kernels/photon_transport.hh"
+#include "phantoms/phantom.hh"
+#include "phantoms/regions.hh"
+#include "physics-data/photon_library.hh"
+
+namespace gpudose {
+
+struct PhotonJobConfig {
+  std::string source = "liver";  // region query (phantoms/regions.hh)
+  SourceSampling sampling = SourceSampling::volume_uniform;
+  double energy_mev = 0.5;
+  std::uint64_t seed = 1;
+  std::uint32_t job_id = 0;
+  double cutoff_mev = 1e-3;
+  int majorant_block = 8;   // voxels per majorant block edge
+  int majorant_bins = 128;  // coarse energy bins of the majorant
+};
+
+using PhotonHistoryFunctor = PhotonHistory<PhotonTablesPhysics>;
+
+class PhotonJob {
+ public:
+  // Throws UserError for an unknown source region or an energy outside the tables.
+  PhotonJob(const Phantom& phantom, const PhotonLibrary& library, const PhotonJobConfig& config);
+  PhotonJob(const PhotonJob&) = delete;
+  PhotonJob& operator=(const PhotonJob&) = delete;
+
+  const PhotonJobConfig& config() const { return config_; }
+  const Region& source_region() const { return source_; }
+  int num_bins() const { return photon_tally_bins(phantom_.view().num_labels); }
+  // The functor over host memory (CPU back end).
+  PhotonHistoryFunctor history() const;
+
+  // Host arrays a device back end mirrors.
+  const Phantom& phantom() const { return phantom_; }
+  const PhotonLibrary& library() const { return library_; }
+  const std::vector<int>& catalog_medium() const { return catalog_medium_; }
+  const MajorantGrid& majorant() const { return majorant_; }
+  const AliasTable& alias() const { return alias_; }
+  const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
+
+ private:
+  const Phantom& phantom_;
+  const PhotonLibrary& library_;
+  PhotonJobConfig config_;
+  Region source_;
+  RegionVoxels source_voxels_;
+  std::vector<int> catalog_medium_;  // phantom medium index -> library medium index
+  PhotonTablesView tables_;
+  MajorantGrid majorant_;
+  AliasTable alias_;
+};
+
+}  // namespace gpudose

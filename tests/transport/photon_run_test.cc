@@ -1,0 +1,215 @@
+// Photon transport with the real phantom and photon library (label `data`): narrow-beam
+// transmission through water against exp(-mu x), exact energy conservation, bit-identical
+// tallies across runner counts and batch sizes, and the AF liver-source SAFs against the
+// public ICRP Publication 133 values in ../shared/validation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "host/cpu_runner.hh"
+#include "host/photon_job.hh"
+#include "host/scheduler.hh"
+#include "phantoms/phantom_cache.hh"
+#include "physics-data/photon_library.hh"
+
+namespace gpudose {
+namespace {
+
+const PhotonLibrary& library() {
+  static const PhotonLibrary lib = [] {
+    const std::string path = default_photon_library_path(GPUDOSE_TEST_CACHE_DIR);
+    if (photon_library_is_current(path, GPUDOSE_TEST_DATA_DIR)) return load_photon_library(path);
+    return build_photon_library(GPUDOSE_TEST_DATA_DIR, path);
+  }();
+  return lib;
+}
+
+const Phantom& female() {
+  static const Phantom p = load_phantom("female", GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
+  return p;
+}
+
+// Runs `n` histories of a job on `runners` CPU runners; returns the exact sum of every bin.
+std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n, int runners,
+                                   std::uint64_t batch) {
+  std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
+  std::vector<BatchRunner*> ptrs;
+  for (int r = 0; r < runners; ++r) {
+    owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
+    ptrs.push_back(owned.back().get());
+  }
+  std::vector<std::vector<int>> targets;
+  for (int b = 0; b < job.num_bins(); ++b) targets.push_back({b});
+  TargetStatistics stats(targets, job.num_bins());
+  run_schedule(ptrs, BatchPlan{batch, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
+               stats);
+  std::vector<EnergySum128> sums;
+  for (int b = 0; b < job.num_bins(); ++b) sums.push_back(stats.energy_sum(b));
+  return sums;
+}
+
+TEST(PhotonRun, NarrowBeamThroughWaterMatchesExponential) {
+  const PhotonLibrary& lib = library();
+  const int water = static_cast<int>(lib.medium_index("water"));
+  // A 4 x 4 x 50 column of 0.4 cm water voxels (20 cm); medium 0 of the slab is water.
+  const int nx = 4, ny = 4, nz = 50;
+  std::vector<std::uint8_t> labels(nx * ny * nz, 0);
+  const std::uint8_t label_medium[1] = {0};
+  const float label_density[1] = {1.0f};
+  const std::uint16_t label_organ[1] = {1};
+  VoxelPhantomView v{nx,          ny, nz, 0.4, 0.4, 0.4, labels.data(), label_medium, label_density,
+                     label_organ, 1};
+  const std::vector<int> catalog = {water};
+  const PhotonTablesView t = lib.view();
+  MajorantGrid maj(v, 8, 64, 1e-3, 20.0, [&](int, double lo, double hi) {
+    double m = 0;
+    for (double e = lo; e <= hi * 1.0001; e *= 1.001)
+      m = std::max(m, t.mass_mu_tot(water, t.find(e), e));
+    return 1.01 * m;  // ample: water has no edge in this range
+  });
+  for (double e : {0.03, 0.1, 0.5, 2.0, 8.0}) {
+    PhotonHistoryFunctor h;
+    h.phantom = v;
+    h.majorant = maj.view();
+    h.physics = PhotonTablesPhysics{t, catalog.data(), 1e-3};
+    h.source.kind = SourceKind::kPencilBeam;
+    h.source.energy_mev = e;
+    h.source.position = Vec3{0.8, 0.8, 0.0};
+    h.source.direction = Vec3{0, 0, 1};
+    h.params = PhotonTransportParams{5, 0, 1e-3};
+    std::vector<std::uint64_t> bins(photon_tally_bins(1), 0);
+    PlainTally tally{bins.data()};
+    const std::uint64_t n = 100000;
+    for (std::uint64_t i = 0; i < n; ++i) h(i, tally);
+    // Thickness 20 cm (water is the only medium; 0.03 MeV gives p ~ 1e-3).
+    const double mu = t.mass_mu_tot(water, t.find(e), e);
+    const double p = std::exp(-mu * 20.0);
+    const double measured = fixed_to_mev(bins[escaped_uncollided_bin(1)]) / (e * n);
+    EXPECT_NEAR(measured, p, 3 * std::sqrt(p * (1 - p) / n) + 1e-12) << e << " MeV";
+  }
+}
+
+TEST(PhotonRun, EnergyConservedExactlyInThePhantom) {
+  for (double e : {0.03, 0.5, 5.0}) {  // photoelectric + fluorescence, Compton, pair
+    PhotonJobConfig c;
+    c.source = "liver";
+    c.energy_mev = e;
+    const PhotonJob job(female(), library(), c);
+    const std::uint64_t n = 4000;
+    const auto sums = run_bins(job, n, 2, 500);
+    EnergySum128 total;
+    for (int b = 0; b <= escaped_bin(female().view().num_labels); ++b) total.add(sums[b]);
+    EnergySum128 emitted;
+    for (std::uint64_t i = 0; i < n; ++i) emitted.add(to_fixed(e));
+    EXPECT_EQ(total, emitted) << e << " MeV";
+  }
+}
+
+TEST(PhotonRun, BitIdenticalForThreadsBatchesAndInterleaving) {
+  PhotonJobConfig c;
+  c.source = "kidneys";
+  c.energy_mev = 1.0;
+  c.seed = 99;
+  const PhotonJob job(female(), library(), c);
+  const auto reference = run_bins(job, 6000, 1, 1000);
+  EXPECT_EQ(run_bins(job, 6000, 2, 1000), reference);
+  EXPECT_EQ(run_bins(job, 6000, 3, 250), reference);
+  EXPECT_EQ(run_bins(job, 6000, 2, 6000), reference);
+  // Batches computed out of order by hand, then folded in order.
+  CpuRunner<PhotonHistoryFunctor> runner("cpu", job.history());
+  const BatchPlan plan{1000, 6000, static_cast<std::size_t>(job.num_bins())};
+  std::map<std::uint64_t, BatchResult> done;
+  for (std::uint64_t b : {4, 1, 5, 0, 3, 2}) {
+    std::vector<BatchResult> out;
+    runner.run(plan, b, 1, out);
+    done.emplace(b, out[0]);
+  }
+  std::vector<EnergySum128> manual(job.num_bins());
+  for (auto& [b, r] : done) {
+    for (int k = 0; k < job.num_bins(); ++k) manual[k].add(r.bins[k]);
+  }
+  EXPECT_EQ(manual, reference);
+}
+
+// ../shared/validation/icrp133-af-liver-source.csv, photon rows: (target, energy) -> expected.
+std::map<std::pair<std::string, double>, double> icrp133_photon_references() {
+  std::ifstream in(std::string(GPUDOSE_TEST_DATA_DIR) + "/validation/icrp133-af-liver-source.csv");
+  EXPECT_TRUE(in.good()) << "validation file missing";
+  std::map<std::pair<std::string, double>, double> refs;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream s(line);
+    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
+    if (f.size() < 9 || f[1] != "photon") continue;
+    refs[{f[3], std::stod(f[4])}] = std::stod(f[8]);
+  }
+  return refs;
+}
+
+// AF, liver source, photons: the SAFs of Liver (self, voxel-mass scaled as the validation
+// README prescribes), Kidneys, Spleen and AI (lungs 96-99) against ICRP 133. Electrons set in
+// motion deposit locally (kerma): at these energies their ranges are far below organ sizes.
+TEST(PhotonRun, LiverSourceMatchesIcrp133) {
+  const auto refs = icrp133_photon_references();
+  ASSERT_EQ(refs.size(), 12u);
+  const Phantom& ph = female();
+  const std::vector<std::pair<std::string, std::string>> targets = {
+      {"Liver", "liver"}, {"Kidneys", "kidneys"}, {"Spleen", "spleen"}, {"AI", "lungs"}};
+  for (double e : {0.05, 0.5, 2.0}) {
+    PhotonJobConfig c;
+    c.source = "liver";
+    c.energy_mev = e;
+    c.seed = 2026;
+    const PhotonJob job(ph, library(), c);
+    std::vector<std::vector<int>> bins;
+    std::vector<double> masses;
+    for (const auto& [name, query] : targets) {
+      const Region r = resolve_region(ph, query);
+      std::vector<int> b;
+      for (int l = 0; l < ph.view().num_labels; ++l) {
+        for (int id : r.organ_ids) {
+          if (ph.label_organ_id[l] == id) b.push_back(l);
+        }
+      }
+      bins.push_back(b);
+      masses.push_back(region_mass_kg(ph, r));
+    }
+    TargetStatistics stats(bins, job.num_bins());
+    const int threads = std::max(2u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
+    std::vector<BatchRunner*> ptrs;
+    for (int r = 0; r < threads; ++r) {
+      owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
+      ptrs.push_back(owned.back().get());
+    }
+    const std::uint64_t n = 1000000;
+    run_schedule(ptrs, BatchPlan{10000, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
+                 stats);
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const double saf = stats.mean_mev(t) / e / masses[t];
+      const double ref = refs.at({targets[t].first, e});
+      const double unc = stats.rel_unc(t);
+      const double tol = t == 0 ? 0.03 : 0.05;
+      std::printf(
+          "ICRP133 AF liver photon %.2f MeV %-8s SAF %.5g /kg (+- %.2f %%) ref %.5g: %+.2f %%\n", e,
+          targets[t].first.c_str(), saf, 100 * unc, ref, 100 * (saf / ref - 1));
+      // Asserted: 0.5 MeV for liver (self), kidneys and AI, as the photon-transport issue
+      // sets. Reported only: spleen, and 0.05 and 2 MeV. At 2 MeV the local deposition of
+      // Compton electrons (ranges up to ~1 cm, kerma approximation) overstates self-absorption
+      // near the liver surface; electron transport removes that bias.
+      if (targets[t].first == "Spleen" || e != 0.5) continue;
+      EXPECT_LT(unc, tol / 3) << "not enough histories for a meaningful check";
+      EXPECT_NEAR(saf / ref, 1.0, tol) << targets[t].first << " at " << e << " MeV";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gpudose
