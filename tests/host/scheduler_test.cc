@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "kernels/fixed_energy.hh"
 #include "kernels/philox.hh"
@@ -166,11 +168,26 @@ class FailingRunner : public BatchRunner {
   }
 };
 
+// A runner slow enough that the failing runner is sure to be handed a batch before the good
+// one could finish the whole job alone.
+class SlowRunner : public SyntheticRunner {
+ public:
+  SlowRunner() : SyntheticRunner("slow", 1) {}
+  void run(const BatchPlan& plan, std::uint64_t first, std::uint64_t count,
+           std::vector<BatchResult>& out) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    SyntheticRunner::run(plan, first, count, out);
+  }
+};
+
 TEST(Scheduler, RunnerFailureIsRethrown) {
   FailingRunner bad;
-  SyntheticRunner good("ok", 1);
-  TargetStatistics stats(targets(), kBins);
-  EXPECT_THROW(run_schedule({&good, &bad}, BatchPlan{100, 100000, kBins}, StopRule{}, stats),
+  TargetStatistics alone(targets(), kBins);
+  EXPECT_THROW(run_schedule({&bad}, BatchPlan{100, 100000, kBins}, StopRule{}, alone),
+               std::runtime_error);
+  SlowRunner good;
+  TargetStatistics mixed(targets(), kBins);
+  EXPECT_THROW(run_schedule({&good, &bad}, BatchPlan{100, 100000, kBins}, StopRule{}, mixed),
                std::runtime_error);
 }
 
