@@ -212,7 +212,6 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     r.targets.push_back(tr);
   }
   const BuildInfo& b = build_info();
-  const std::size_t device_bytes = phantom.device_bytes() + job.majorant().bytes();
   r.provenance = {{"engine", "gpudose " + b.version},
                   {"git_commit", b.git_commit},
                   {"build_type", b.build_type},
@@ -223,7 +222,7 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
                   {"phantom_sources_sha256", join_checksums(phantom.source_checksums)},
                   {"physics_library", library.path},
                   {"physics_sources_sha256", join_checksums(library.sources)},
-                  {"geometry_device_bytes", std::to_string(device_bytes)}};
+                  {"device_bytes_besides_tallies", std::to_string(job.device_bytes())}};
   return r;
 }
 

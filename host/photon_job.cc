@@ -63,6 +63,21 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
   }
 }
 
+std::size_t PhotonJob::device_bytes() const {
+  const PhotonLibrary& L = library_;
+  auto b = [](const auto& v) { return v.size() * sizeof(v[0]); };
+  const std::size_t tables =
+      b(L.grid.energy) + b(L.grid.bin_first) + b(L.density) + b(L.mass_mu) + b(L.mass_mu_total) +
+      b(L.mass_mu_tr) + b(L.mass_mu_en) + b(L.x) + b(L.x2) + b(L.rayleigh_cdf) + b(L.compton_s) +
+      b(L.compton_s_max) + b(L.medium_element_offset) + b(L.medium_element) + b(L.medium_atoms) +
+      b(L.element_z) + b(L.element_shell_offset) + b(L.element_photo_xs) + b(L.shell_designator) +
+      b(L.shell_binding) + b(L.shell_xs) + b(L.shell_transition_offset) +
+      b(L.transition_secondary) + b(L.transition_tertiary) + b(L.transition_energy) +
+      b(L.transition_cum) + b(L.majorant) + b(catalog_medium_);
+  return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
+         b(source_voxels_.voxels) + tables;
+}
+
 PhotonHistoryFunctor PhotonJob::history() const {
   PhotonHistoryFunctor h;
   h.phantom = phantom_.view();

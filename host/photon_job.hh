@@ -49,6 +49,9 @@ class PhotonJob {
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
   const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
+  // Bytes a device back end holds for this job besides tallies: phantom labels and tables,
+  // majorant grid, source alias table, photon tables.
+  std::size_t device_bytes() const;
 
  private:
   const Phantom& phantom_;
