@@ -12,10 +12,11 @@
 //   brems_cdf[(medium * n_energy + i) * n_kappa + k]: cumulative distribution of the hard
 //   bremsstrahlung photon energy k (0 at k = 0, 1 at k = n_kappa - 1) on nodes uniform in
 //   ln(W/T) between ln(Wcr/T_i) and 0, same for electrons and positrons (see electron_library.hh).
-// Interpolation: linear in ln T between grid points (the grid has >= 100 points per decade;
-// tests/physics/electron_tables_test.cc measures the interpolation error against direct
-// evaluation at mid-points).
-// TODO(unify): once kernels/interpolation.hh exists, use its log-grid locator here.
+// Interpolation: linear in ln T between grid points, log-log for the ranges (the grid has >= 100
+// points per decade; tests/physics/electron_tables_test.cc measures the interpolation error
+// against direct evaluation at mid-points).
+// kernels/interpolation.hh (photon tables) has the general locator for grids with inserted edge
+// points; this grid has none, so the index is computed directly. Unify if they ever share one.
 #pragma once
 
 #include <cmath>
@@ -37,6 +38,7 @@ enum class ElectronQuantity : int {
   kTransportMfp1,                // lambda_1 = 1/(sum_i N_i sigma_1,i), cm
   kTransportMfp2,                // lambda_2 = 1/(sum_i N_i sigma_2,i), cm
   kDensityEffect,                // Sternheimer delta (dimensionless; same for e- and e+)
+  kSoftRange,                    // integral of dT / (S_col,restricted + S_rad,restricted), cm
   kCount
 };
 
@@ -81,14 +83,53 @@ GD_HOST_DEVICE GD_FORCEINLINE ElectronGridPos electron_grid_pos(const ElectronTa
   return p;
 }
 
-// Quantity q of `medium` for particle (0 e-, 1 e+) at kinetic energy t_mev, linear in ln T.
+// Ranges grow like a power of T (R ~ T^1.7 at low energy): they are interpolated log-log, which
+// is exact for a power law and keeps dR/dT continuous to ~0.1 % (linear in ln T would make the
+// local slope the secant of the bin, up to 2 % off). Every other quantity: linear in ln T.
+GD_HOST_DEVICE GD_FORCEINLINE bool electron_quantity_is_range(ElectronQuantity q) {
+  return q == ElectronQuantity::kCsdaRange || q == ElectronQuantity::kSoftRange;
+}
+
+// Quantity q of `medium` for particle (0 e-, 1 e+) at kinetic energy t_mev.
 GD_HOST_DEVICE GD_FORCEINLINE double electron_lookup(const ElectronTablesView& v,
                                                      ElectronQuantity q, int particle, int medium,
                                                      double t_mev) {
   const ElectronGridPos p = electron_grid_pos(v, t_mev);
   const double* tab = v.table[static_cast<int>(q)];
   const int base = electron_table_index(v, particle, medium, p.i);
+  if (electron_quantity_is_range(q)) {
+    return tab[base] * exp(p.frac * log(tab[base + 1] / tab[base]));
+  }
   return tab[base] + p.frac * (tab[base + 1] - tab[base]);
+}
+
+// Kinetic energy after a path of s_cm with continuous soft losses only (class II: the
+// restricted stopping powers below Wcc and Wcr), T' = R_s^-1(R_s(T) - s), by inverting the
+// kSoftRange table with the same log-log interpolation law as electron_lookup (so the round trip
+// is exact to rounding). Below the first grid energy R_s is taken proportional to T. Returns 0
+// when s reaches the residual soft range.
+GD_HOST_DEVICE inline double electron_energy_after_soft_path(const ElectronTablesView& v,
+                                                             int particle, int medium, double t_mev,
+                                                             double s_cm) {
+  const double* r = v.table[static_cast<int>(ElectronQuantity::kSoftRange)] +
+                    electron_table_index(v, particle, medium, 0);
+  const double left =
+      electron_lookup(v, ElectronQuantity::kSoftRange, particle, medium, t_mev) - s_cm;
+  if (!(left > 0)) return 0.0;
+  if (left <= r[0]) return v.energy[0] * left / r[0];
+  int lo = 0;
+  int hi = v.n_energy - 1;
+  if (left >= r[hi]) return v.energy[hi];
+  while (hi - lo > 1) {  // r[lo] <= left < r[hi]
+    const int mid = (lo + hi) / 2;
+    if (r[mid] <= left) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  const double frac = log(left / r[lo]) / log(r[lo + 1] / r[lo]);  // log-log, as the lookup
+  return exp(v.log_e0 + (lo + frac) / v.inv_dlog);
 }
 
 // Samples the photon energy of a hard bremsstrahlung event (W > Wcr) of a particle of kinetic

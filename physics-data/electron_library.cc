@@ -31,7 +31,8 @@ const char* const kQuantityNames[kNq] = {"s_col_mev_cm",
                                          "elastic_xs_per_cm",
                                          "lambda1_cm",
                                          "lambda2_cm",
-                                         "density_effect"};
+                                         "density_effect",
+                                         "soft_range_cm"};
 
 // 4-point Gauss-Legendre nodes and weights on [-1, 1].
 const double kGlX[4] = {-0.86113631159405258, -0.33998104358485626, 0.33998104358485626,
@@ -217,17 +218,27 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
       const double s0 = stot(t0);
       const double pw = -std::log(stot(1.05 * t0) / s0) / std::log(1.05);
       double range = t0 / ((1 + std::max(pw, 0.0)) * s0);
+      // The soft range uses the restricted stopping powers; below 1 keV they equal the
+      // unrestricted ones (both cuts are above 1 keV for any sensible choice), same tail.
+      auto ssoft = [&](double t) {
+        return phys.s_col_restricted(t, opt.wcc_mev, pos) +
+               phys.s_rad_restricted(t, opt.wcr_mev, pos);
+      };
+      double soft_range = t0 / ((1 + std::max(pw, 0.0)) * ssoft(t0));
       for (int i = 0; i < ne; ++i) {
         const double t = lib.energy_[i];
         if (i > 0) {
           const double a = std::log(lib.energy_[i - 1]);
           const double b = std::log(t);
           double sum = 0;
+          double sum_soft = 0;
           for (int g = 0; g < 4; ++g) {
             const double e = std::exp(0.5 * (a + b) + 0.5 * (b - a) * kGlX[g]);
             sum += kGlW[g] * e / stot(e);
+            sum_soft += kGlW[g] * e / ssoft(e);
           }
           range += 0.5 * (b - a) * sum;
+          soft_range += 0.5 * (b - a) * sum_soft;
         }
         const std::size_t idx = (static_cast<std::size_t>(p) * nm + m) * ne + i;
         auto set = [&](ElectronQuantity q, double v) { lib.tables_[static_cast<int>(q)][idx] = v; };
@@ -247,6 +258,7 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
         set(ElectronQuantity::kTransportMfp1, phys.transport_mfp1(t, pos));
         set(ElectronQuantity::kTransportMfp2, phys.transport_mfp2(t, pos));
         set(ElectronQuantity::kDensityEffect, phys.density_effect(t));
+        set(ElectronQuantity::kSoftRange, soft_range);
       }
     }
     // Hard-bremsstrahlung photon-energy CDFs: pdf in x = ln(W/T) is the spectrum
@@ -424,6 +436,8 @@ std::vector<std::tuple<std::string, double, std::string>> describe_electron(
   rows.emplace_back("total stopping power S_tot", q(ElectronQuantity::kStoppingTotal), "MeV/cm");
   rows.emplace_back("CSDA range", q(ElectronQuantity::kCsdaRange) * rho, "g/cm2");
   rows.emplace_back("CSDA range (at this density)", q(ElectronQuantity::kCsdaRange), "cm");
+  rows.emplace_back("soft range (restricted stopping powers)", q(ElectronQuantity::kSoftRange),
+                    "cm");
   rows.emplace_back("collision cut-off Wcc", v.wcc_mev, "MeV");
   rows.emplace_back("radiative cut-off Wcr", v.wcr_mev, "MeV");
   rows.emplace_back("restricted collision stopping power (W < Wcc)",
@@ -463,20 +477,22 @@ ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_ind
                 "hard_brems_xs_per_cm",
                 "elastic_xs_per_cm",
                 "lambda1_cm",
-                "lambda2_cm"};
+                "lambda2_cm",
+                "soft_range_cm"};
   const int p = positron ? 1 : 0;
   const double rho = v.density[medium_index];
   for (int i = 0; i < v.n_energy; ++i) {
     const int idx = electron_table_index(v, p, medium_index, i);
     auto t = [&](ElectronQuantity q) { return v.table[static_cast<int>(q)][idx]; };
-    out.rows.push_back(
-        {v.energy[i], t(ElectronQuantity::kStoppingCollision) / rho,
-         t(ElectronQuantity::kStoppingRadiative) / rho, t(ElectronQuantity::kStoppingTotal) / rho,
-         t(ElectronQuantity::kCsdaRange) * rho, t(ElectronQuantity::kDensityEffect),
-         t(ElectronQuantity::kStoppingCollisionRestricted),
-         t(ElectronQuantity::kStoppingRadiativeRestricted), t(ElectronQuantity::kHardInelasticXs),
-         t(ElectronQuantity::kHardBremsXs), t(ElectronQuantity::kElasticXs),
-         t(ElectronQuantity::kTransportMfp1), t(ElectronQuantity::kTransportMfp2)});
+    out.rows.push_back({v.energy[i], t(ElectronQuantity::kStoppingCollision) / rho,
+                        t(ElectronQuantity::kStoppingRadiative) / rho,
+                        t(ElectronQuantity::kStoppingTotal) / rho,
+                        t(ElectronQuantity::kCsdaRange) * rho, t(ElectronQuantity::kDensityEffect),
+                        t(ElectronQuantity::kStoppingCollisionRestricted),
+                        t(ElectronQuantity::kStoppingRadiativeRestricted),
+                        t(ElectronQuantity::kHardInelasticXs), t(ElectronQuantity::kHardBremsXs),
+                        t(ElectronQuantity::kElasticXs), t(ElectronQuantity::kTransportMfp1),
+                        t(ElectronQuantity::kTransportMfp2), t(ElectronQuantity::kSoftRange)});
   }
   return out;
 }

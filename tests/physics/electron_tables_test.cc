@@ -208,6 +208,45 @@ TEST(ElectronTables, Icrp110TissuesMatchEstarWithinTwoPercent) {
   }
 }
 
+// The elastic cross sections read from pdeel (sigma, sigma_1, sigma_2 for e- in columns 2-4 and
+// e+ in 5-7) equal the integrated values that head every DCS block of the separate ELSEPA files
+// eeldx (e-, "-1 Z E sigma sigma_1 sigma_2") and peldx (e+, "1 Z E ..."): checks the column
+// order and units of our reader against an independent file, at every common energy.
+TEST(ElectronTables, ElasticReaderMatchesElsepaBlockHeaders) {
+  for (int z : {1, 8}) {
+    char name[64];
+    std::snprintf(name, sizeof name, "pdeel%02d.p08.gz", z);
+    const auto el =
+        read_penelope_elastic(kData + "/physics-data-sources/penelope2018/pdfiles/" + name, z);
+    for (int p = 0; p < 2; ++p) {
+      std::snprintf(name, sizeof name, "%celdx%03d.p08.gz", p ? 'p' : 'e', z);
+      const std::string cmd =
+          "gzip -dc '" + kData + "/physics-data-sources/penelope2018/pdfiles/" + name + "'";
+      FILE* f = popen(cmd.c_str(), "r");
+      ASSERT_NE(f, nullptr) << name;
+      char line[512];
+      int matched = 0;
+      while (std::fgets(line, sizeof line, f)) {
+        int flag = 0, zz = 0;
+        double e = 0, s0 = 0, s1 = 0, s2 = 0;
+        if (std::sscanf(line, "%d %d %lf %lf %lf %lf", &flag, &zz, &e, &s0, &s1, &s2) != 6) {
+          continue;
+        }
+        if (flag != (p ? 1 : -1) || zz != z) continue;
+        for (std::size_t i = 0; i < el.e_mev.size(); ++i) {
+          if (std::abs(el.e_mev[i] * 1e6 / e - 1) > 1e-9) continue;
+          EXPECT_NEAR(el.sigma[p][i] / s0, 1.0, 1e-5) << name << " E=" << e;
+          EXPECT_NEAR(el.sigma1[p][i] / s1, 1.0, 1e-5) << name << " E=" << e;
+          EXPECT_NEAR(el.sigma2[p][i] / s2, 1.0, 1e-5) << name << " E=" << e;
+          ++matched;
+        }
+      }
+      pclose(f);
+      EXPECT_GT(matched, 50) << name;
+    }
+  }
+}
+
 // Restricted collision stopping power + the hard-collision loss integrated numerically from the
 // Moller/Bhabha DCS (Simpson in ln W, 2000 steps) = unrestricted Bethe S_col, within 0.5 %; the
 // hard cross section equals the numerical integral of the DCS (0.1 %).
@@ -321,6 +360,15 @@ TEST(ElectronTables, GridInterpolationError) {
       EXPECT_LT(r1, 1e-3) << t;
       EXPECT_LT(r2, 1e-3) << t;
       EXPECT_LT(r3, 1e-3) << t;
+      // Range (log-log): vs the table's own neighbours integrated exactly is not available
+      // directly, so compare the local slope dR/dT of the interpolant with 1/S_tot (0.5 %).
+      if (t > 1.1e-3) {
+        const double h = 1e-4 * t;
+        const double slope = (lib.value(ElectronQuantity::kCsdaRange, p, 0, t + h) -
+                              lib.value(ElectronQuantity::kCsdaRange, p, 0, t - h)) /
+                             (2 * h);
+        EXPECT_NEAR(slope * (w.s_col(t, pos) + w.s_rad(t, pos)), 1.0, 5e-3) << t;
+      }
       worst = std::max({worst, r1, r2, r3});
       if (t > 0.05) {  // away from the thresholds at 2 Wcc and Wcr
         EXPECT_LT(rel(ElectronQuantity::kHardInelasticXs, w.hard_inelastic_xs(t, 0.01, pos)), 5e-3)
@@ -331,6 +379,32 @@ TEST(ElectronTables, GridInterpolationError) {
   }
   std::printf("[ info ] worst mid-point interpolation error (S_col, S_rad, lambda_1): %.2e\n",
               worst);
+}
+
+// electron_energy_after_soft_path: (1) the round trip T -> path R_s(T) - R_s(T2) -> T2 is exact
+// to 1e-9; (2) over a short path the energy lost equals restricted S x path (first order, 0.5 %);
+// (3) the path that exhausts the soft range gives 0. The soft range exceeds the CSDA range
+// (restricted stopping power < total).
+TEST(ElectronTables, EnergyAfterSoftPath) {
+  const ElectronLibrary& lib = library();
+  const ElectronTablesView& v = lib.view();
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  for (int p = 0; p < 2; ++p) {
+    for (double t : {0.005, 0.05, 0.7, 3.0, 15.0}) {
+      const double rs = lib.value(ElectronQuantity::kSoftRange, p, 0, t);
+      EXPECT_GE(rs, lib.value(ElectronQuantity::kCsdaRange, p, 0, t) * (1 - 1e-12)) << t;
+      for (double t2 : {0.0011, 0.6 * t, 0.99 * t}) {
+        const double path = rs - lib.value(ElectronQuantity::kSoftRange, p, 0, t2);
+        EXPECT_NEAR(electron_energy_after_soft_path(v, p, 0, t, path) / t2, 1.0, 1e-9) << t;
+      }
+      const double s_soft =
+          w.s_col_restricted(t, 0.01, p == 1) + w.s_rad_restricted(t, 0.01, p == 1);
+      const double step = 1e-3 * t / s_soft;  // loses ~0.1 % of T
+      const double lost = t - electron_energy_after_soft_path(v, p, 0, t, step);
+      EXPECT_NEAR(lost / (s_soft * step), 1.0, 5e-3) << t;
+      EXPECT_EQ(electron_energy_after_soft_path(v, p, 0, t, rs * 1.0001), 0.0);
+    }
+  }
 }
 
 // Sampled hard-bremsstrahlung photon energies: the mean W/T over 200000 samples equals the
