@@ -167,7 +167,7 @@ GD_HOST_DEVICE inline double sample_hard_brems_energy(const ElectronTablesView& 
 // Energy transfer W (MeV) of a hard inelastic collision (W > wcc_mev) of an electron (Moller,
 // W <= T/2; the secondary is the slower electron) or positron (Bhabha, W <= T) of kinetic energy
 // t_mev with a free electron at rest. The DCS is the one the tables integrate
-// (physics-data/electron_medium_physics.hh; PENELOPE-2018 manual eqs. 3.125, 3.134):
+// (physics-data/electron_medium_physics.hh; PENELOPE-2018 manual, Sec. 3.2, Moller and Bhabha):
 //   dsigma/dW ~ F(eps)/W^2, eps = W/T,
 //   Moller  F = 1 + (eps/(1-eps))^2 - (1-a) eps/(1-eps) + a eps^2, a = ((gamma-1)/gamma)^2,
 //   Bhabha  F = 1 - b1 eps + b2 eps^2 - b3 eps^3 + b4 eps^4.

@@ -56,7 +56,7 @@ Kinematics kinematics(double t_mev) {
   return k;
 }
 
-// Bhabha coefficients b1..b4 (PENELOPE-2018 manual eq. 3.134).
+// Bhabha coefficients b1..b4 (as in the PENELOPE-2018 manual, Sec. 3.2).
 void bhabha_coefficients(double gamma, double b[4]) {
   const double gp1 = gamma + 1;
   const double c = ((gamma - 1) / gamma) * ((gamma - 1) / gamma);

@@ -24,11 +24,11 @@
 //    node and linearly in kappa.
 //  - Positron bremsstrahlung: electron values times the ratio of L. Kim, R. H. Pratt,
 //    S. M. Seltzer and M. J. Berger, Phys. Rev. A 33 (1986) 3002, in the analytic fit used by
-//    PENELOPE (Salvat, PENELOPE-2018 manual, eq. 3.159), per element, same photon spectrum shape.
+//    PENELOPE (Salvat, PENELOPE-2018 manual, Sec. 3.3), per element, same photon spectrum shape.
 //  - Restricted (soft) collision stopping power below the cut-off Wcc: S_col minus the energy lost
 //    in hard Moller (e-, W in [Wcc, T/2]) or Bhabha (e+, W in [Wcc, T]) collisions with free
-//    electrons at rest (closed-form integrals; the DCS in PENELOPE-2018 manual eqs. 3.125 and
-//    3.134). Hard cross section: the integral of the same DCS.
+//    electrons at rest (closed-form integrals of the Moller and Bhabha DCS as written in the
+//    PENELOPE-2018 manual, Sec. 3.2). Hard cross section: the integral of the same DCS.
 //  - Restricted radiative stopping power below Wcr and hard bremsstrahlung cross section above
 //    Wcr: the Seltzer-Berger spectra integrated over kappa < Wcr/T and kappa > Wcr/T.
 //  - Elastic scattering: PENELOPE-2018 pdeel (ELSEPA) elemental sigma, sigma_1, sigma_2,

@@ -154,7 +154,7 @@ inline double ref_atomic_weight(int z) {
 }
 
 // ICRU 37 collision stopping power (MeV cm2/g) for electrons with a given delta: written
-// independently of the engine (ICRU 37 eq. 2.2 with F- of eq. 2.5).
+// independently of the engine (ICRU Report 37, Bethe formula with the Moller function F-).
 inline double icru37_scol_electron(double z_over_a, double i_ev, double delta, double t) {
   const double mc2 = 0.51099895;
   const double tau = t / mc2;

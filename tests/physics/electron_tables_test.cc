@@ -285,7 +285,7 @@ TEST(ElectronTables, RestrictedPlusHardEqualsUnrestricted) {
   }
 }
 
-// The restricted electron stopping power in the closed form of ICRU 37 (eq. 2.9, Berger-Seltzer
+// The restricted electron stopping power in the closed form of ICRU 37 (Berger-Seltzer
 // F-(tau, Delta)), written here independently, equals ours within 1e-6 relative.
 TEST(ElectronTables, RestrictedElectronMatchesIcru37ClosedForm) {
   const ElectronMediumPhysics w(water(), sources(), 75.0);
@@ -302,6 +302,33 @@ TEST(ElectronTables, RestrictedElectronMatchesIcru37ClosedForm) {
       const double ref = kBetheConstant * w.z_over_a() / b2 *
                          (std::log(2 * (tau + 2) / (ir * ir)) + f - w.density_effect(t));
       EXPECT_NEAR(w.s_col_restricted(t, wcc, false) / ref, 1.0, 1e-6) << t << " " << wcc;
+    }
+  }
+}
+
+// The same for positrons: the Berger-Seltzer restricted Bhabha function (ICRU 37),
+//   G+(tau, D) = ln(tau D) - (beta^2/tau) [tau + 2D - (3/2) D^2 y - (D - D^3/3) y^2
+//                - (D^2/2 - tau D^3/3 + D^4/4) y^3],  y = 1/(tau + 2),
+// with S = K [ln(2 (tau + 2)/(I/mc^2)^2) + G+ - delta]; it also checks that our Bhabha DCS and
+// the unrestricted F+ of ICRU 37 agree (D = tau reproduces F+).
+TEST(ElectronTables, RestrictedPositronMatchesIcru37ClosedForm) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  for (double wcc : {0.001, 0.01, 0.1}) {
+    for (double t : {0.05, 0.3, 1.0, 5.0}) {
+      if (wcc >= t) continue;
+      const double tau = t / kElectronMassMeV;
+      const double g = tau + 1;
+      const double b2 = 1 - 1 / (g * g);
+      const double d = wcc / kElectronMassMeV;
+      const double y = 1 / (tau + 2);
+      const double ir = 75e-6 / kElectronMassMeV;
+      const double gp = std::log(tau * d) -
+                        b2 / tau *
+                            (tau + 2 * d - 1.5 * d * d * y - (d - d * d * d / 3) * y * y -
+                             (d * d / 2 - tau * d * d * d / 3 + d * d * d * d / 4) * y * y * y);
+      const double ref = kBetheConstant * w.z_over_a() / b2 *
+                         (std::log(2 * (tau + 2) / (ir * ir)) + gp - w.density_effect(t));
+      EXPECT_NEAR(w.s_col_restricted(t, wcc, true) / ref, 1.0, 1e-6) << t << " " << wcc;
     }
   }
 }
@@ -610,6 +637,25 @@ TEST(ElectronLibraryFile, MissingOrCorruptFilesNameTheFile) {
     EXPECT_NE(std::string(e.what()).find(bad_sb), std::string::npos) << e.what();
   }
   std::filesystem::remove(bad_sb);
+  // A density-effect file that is not HDF5, and a PENELOPE elastic file with a wrong Z line.
+  const std::string bad_h5 = (tmp / "gpudose_bad_density_effect.h5").string();
+  std::ofstream(bad_h5) << "garbage";
+  try {
+    read_density_effect_shells(bad_h5, 8);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad_h5), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(bad_h5);
+  const std::string bad_eel = (tmp / "gpudose_bad_pdeel.p08").string();
+  std::ofstream(bad_eel) << "   7\n 5.000E+01 1 2 3 4 5 6\n";
+  try {
+    read_penelope_elastic(bad_eel, 8);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad_eel), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(bad_eel);
   std::filesystem::remove(empty_dir);
 }
 
