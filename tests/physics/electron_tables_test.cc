@@ -88,7 +88,8 @@ TEST(ElectronTables, WaterCsdaRangesMatchEstar) {
 TEST(ElectronTables, DensityEffectMatchesEstarTables) {
   for (const char* f :
        {"water_liquid.density", "tissue_soft_icrp.density", "bone_cortical_icrp.density",
-        "muscle_skeletal_icrp.density", "adiposetissue_icrp.density", "lungtissue_icrp.density"}) {
+        "muscle_skeletal_icrp.density", "adiposetissue_icrp.density", "lungtissue_icrp.density",
+        "air_dry_nearsealevel.density"}) {
     const auto ref = testref::read_density_file("compounds", f);
     ASSERT_FALSE(ref.name.empty()) << f;
     ElectronDataSources d = load_electron_data_sources(kData, [&] {
