@@ -18,5 +18,7 @@ void add_devices_command(CLI::App& app, GlobalOptions& global);
 void add_run_command(CLI::App& app, GlobalOptions& global);
 void add_phantom_command(CLI::App& app, GlobalOptions& global);
 void add_physics_command(CLI::App& app, GlobalOptions& global);
+void add_batch_command(CLI::App& app, GlobalOptions& global);
+void add_export_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

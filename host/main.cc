@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   add_run_command(app, global);
   add_phantom_command(app, global);
   add_physics_command(app, global);
+  add_batch_command(app, global);
+  add_export_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# End-to-end tests of `gpudose batch` and `gpudose export` (CTest runs one CASE per test).
+#   batch_cli_test.sh GPUDOSE WORK CASE
+# CASE reference: plan (2 sources x photon x 3 energies) + uninterrupted run = the reference
+#                 table WORK/ref.h5 (a CTest fixture the other cases use).
+# CASE resume:    run killed with SIGKILL after its first job is recorded, restarted: the table
+#                 must equal the reference byte for byte.
+# CASE shards:    3 shards merged in two orders equal the reference byte for byte; merge errors.
+# CASE electron:  a plan with electron jobs is refused by `batch run` with a one-line error.
+# CASE errors:    edited plan, another plan's output, unwritable output, corrupt job record,
+#                 corrupt table, bad shard: one-line errors, no finished job lost.
+# CASE exports:   icrp133, opendose-csv and csv exports of the reference table.
+set -euo pipefail
+gpudose="$1"
+work="$2"
+case_name="$3"
+mkdir -p "$work"
+ref="$work/ref"
+plan="$ref/plan.json"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect_error REGEX cmd...: non-zero exit, one-line stderr matching REGEX.
+expect_error() {
+  local regex="$1"; shift
+  local err rc=0
+  err="$("$@" 2>&1 >/dev/null)" || rc=$?
+  [ "$rc" -ne 0 ] || fail "expected failure of: $*"
+  [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "error is not one line: $err"
+  printf '%s\n' "$err" | grep -Eq "$regex" || fail "error '$err' does not match '$regex'"
+  echo "ok (exit $rc): $err"
+}
+
+# Few histories, one thread: every job takes a noticeable moment (so the resume test can kill a
+# run between jobs), the whole plan a few seconds.
+make_plan() {  # make_plan OUT [SEED [PARTICLES]]
+  "$gpudose" batch plan --models female --sources liver,kidneys --particles "${3:-photon}" \
+    --energies "$ref/energies.txt" --histories 20000 --seed "${2:-20260707}" -o "$1" >/dev/null
+}
+
+case "$case_name" in
+  reference)
+    rm -rf "$ref"; mkdir -p "$ref"
+    printf '# MeV\n0.05\n0.5\n2.0\n' > "$ref/energies.txt"
+    make_plan "$plan"
+    "$gpudose" batch run "$plan" -o "$ref/ref.h5" --threads 1 --quiet
+    [ -f "$ref/ref.h5" ] || fail "no reference table"
+    [ -f "$ref/ref.provenance.json" ] || fail "no provenance file"
+    "$gpudose" batch status "$ref/ref.h5" | tee "$ref/status.txt"
+    grep -q "6 jobs, 6 done, 0 missing" "$ref/status.txt" || fail "status of the reference"
+    # Running again changes nothing: everything is recorded, the table is rebuilt identically.
+    cp "$ref/ref.h5" "$ref/ref.copy.h5"
+    "$gpudose" batch run "$plan" -o "$ref/ref.h5" --quiet
+    cmp "$ref/ref.h5" "$ref/ref.copy.h5" || fail "re-running a finished plan changed the table"
+    ;;
+
+  resume)
+    d="$work/resume"; rm -rf "$d"; mkdir -p "$d"
+    "$gpudose" batch run "$plan" -o "$d/t.h5" --threads 1 --quiet &
+    pid=$!
+    # SIGKILL as soon as the first job record exists (bounded wait: 120 s).
+    for _ in $(seq 1 2400); do
+      compgen -G "$d/t.h5.jobs/job-*.json" >/dev/null && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -0 "$pid" 2>/dev/null || fail "the run ended before it could be killed (jobs too short)"
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null || true
+    n=$(compgen -G "$d/t.h5.jobs/job-*.json" | wc -l)
+    echo "killed with $n of 6 jobs recorded"
+    [ "$n" -ge 1 ] && [ "$n" -lt 6 ] || fail "expected a partial run, got $n records"
+    [ ! -f "$d/t.h5" ] || fail "a killed run left a table"
+    "$gpudose" batch status "$d/t.h5" | tee "$d/status.txt"
+    grep -q "6 jobs, $n done" "$d/status.txt" || fail "status of the killed run"
+    "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
+    cmp "$d/t.h5" "$ref/ref.h5" || fail "resumed table differs from the uninterrupted run"
+    # Also through --stop-after (a clean stop) and a resume with another thread count.
+    "$gpudose" batch run "$plan" -o "$d/u.h5" --threads 2 --stop-after 2 --quiet
+    [ "$(compgen -G "$d/u.h5.jobs/job-*.json" | wc -l)" -eq 2 ] || fail "--stop-after 2"
+    "$gpudose" batch run "$plan" -o "$d/u.h5" --threads 1 --quiet
+    cmp "$d/u.h5" "$ref/ref.h5" || fail "stop/resume table differs"
+    echo "resumed tables are bit-identical to the uninterrupted run"
+    ;;
+
+  shards)
+    d="$work/shards"; rm -rf "$d"; mkdir -p "$d"
+    for k in 1 2 3; do "$gpudose" batch run "$plan" --shard "$k/3" -o "$d/s$k.h5" --quiet; done
+    "$gpudose" batch status "$d/s1.h5" "$d/s3.h5" | tee "$d/status.txt"
+    grep -q "missing job ids" "$d/status.txt" || fail "status should list the missing shard"
+    "$gpudose" batch merge "$d/s3.h5" "$d/s1.h5" "$d/s2.h5" -o "$d/m1.h5" >/dev/null
+    "$gpudose" batch merge "$d/s2.h5" "$d/s3.h5" "$d/s1.h5" -o "$d/m2.h5" >/dev/null
+    cmp "$d/m1.h5" "$ref/ref.h5" || fail "merged shards differ from the unsharded run"
+    cmp "$d/m1.h5" "$d/m2.h5" || fail "merge depends on shard order"
+    expect_error "lack 2 of the plan's 6 jobs|lack [0-9]+ of the plan" \
+      "$gpudose" batch merge "$d/s1.h5" "$d/s2.h5" -o "$d/x.h5"
+    expect_error "is in both" "$gpudose" batch merge "$d/s1.h5" "$d/s1.h5" "$d/s2.h5" "$d/s3.h5" -o "$d/x.h5"
+    make_plan "$d/other.json" 7
+    "$gpudose" batch run "$d/other.json" --shard 1/3 -o "$d/o1.h5" --quiet
+    expect_error "come from different plans" \
+      "$gpudose" batch merge "$d/o1.h5" "$d/s2.h5" "$d/s3.h5" -o "$d/x.h5"
+    [ ! -f "$d/x.h5" ] || fail "a failed merge left a table"
+    ;;
+
+  electron)
+    d="$work/electron"; rm -rf "$d"; mkdir -p "$d"
+    make_plan "$d/mixed.json" 20260707 photon,electron
+    grep -q '"particle": "electron"' "$d/mixed.json" || fail "the plan holds no electron job"
+    expect_error "electron sources are not available yet.*nothing was run" \
+      "$gpudose" batch run "$d/mixed.json" -o "$d/t.h5" --quiet
+    [ ! -d "$d/t.h5.jobs" ] || fail "a refused run created records"
+    "$gpudose" batch status "$d/mixed.json" | grep -q "electron/positron: not available yet" \
+      || fail "status does not name the electron jobs"
+    ;;
+
+  errors)
+    d="$work/errors"; rm -rf "$d"; mkdir -p "$d"
+    # A plan edited by hand (an energy changed) no longer matches its hash.
+    sed 's/"energy_mev": 0.5,/"energy_mev": 0.6,/' "$plan" > "$d/edited.json"
+    ! cmp -s "$plan" "$d/edited.json" || fail "the edit did not change the plan"
+    expect_error "does not match its plan_hash" "$gpudose" batch run "$d/edited.json" -o "$d/e.h5"
+    printf '{"format": "gpudose-batch-plan"' > "$d/broken.json"
+    expect_error "is not a valid gpudose plan" "$gpudose" batch run "$d/broken.json" -o "$d/e.h5"
+    expect_error "bad shard '4/3'" "$gpudose" batch run "$plan" --shard 4/3 -o "$d/e.h5"
+    expect_error "does not exist or is not writable" \
+      "$gpudose" batch run "$plan" -o "$d/no/such/folder/t.h5"
+    # Two finished jobs, then one record corrupted: refused, the other record kept.
+    "$gpudose" batch run "$plan" -o "$d/t.h5" --stop-after 2 --quiet
+    mapfile -t recs < <(compgen -G "$d/t.h5.jobs/job-*.json" | sort)
+    [ "${#recs[@]}" -eq 2 ] || fail "expected 2 records"
+    /usr/bin/python3 - "${recs[0]}" <<'PY'
+import json, sys
+rec = json.load(open(sys.argv[1]))
+rec["result"]["af"][1] *= 1.01  # a silent bit of damage: still valid JSON
+json.dump(rec, open(sys.argv[1], "w"))
+PY
+    expect_error "is corrupt.*does not match result_sha256.*delete that file" "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
+    [ -f "${recs[1]}" ] || fail "a finished job record was lost"
+    printf 'garbage' > "${recs[0]}"
+    expect_error "is corrupt" "$gpudose" batch status "$d/t.h5"
+    rm "${recs[0]}"
+    "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
+    cmp "$d/t.h5" "$ref/ref.h5" || fail "table after recomputing the corrupt job differs"
+    # The output of one plan refuses another plan.
+    make_plan "$d/other.json" 99
+    expect_error "belongs to another plan" "$gpudose" batch run "$d/other.json" -o "$d/t.h5"
+    # Corrupt tables: truncated, and one value changed inside (checksum).
+    head -c 3000 "$ref/ref.h5" > "$d/truncated.h5"
+    expect_error "corrupt or not a gpudose batch table" "$gpudose" batch status "$d/truncated.h5"
+    expect_error "corrupt or not a gpudose batch table" \
+      "$gpudose" batch merge "$d/truncated.h5" -o "$d/m.h5"
+    /usr/bin/python3 - "$ref/ref.h5" "$d/tampered.h5" <<'PY'
+import sys, h5py, shutil
+shutil.copy(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    g = f["AF/photon/Liver"]
+    a = g["saf_per_kg"][...]
+    a[1, 0] *= 1.01
+    g["saf_per_kg"][...] = a
+PY
+    expect_error "fails its checksum for job" "$gpudose" export "$d/tampered.h5" --format csv -o "$d/x.csv"
+    expect_error "unknown export format" "$gpudose" export "$ref/ref.h5" --format xml -o "$d/x"
+    ;;
+
+  exports)
+    d="$work/exports"; rm -rf "$d"; mkdir -p "$d"
+    "$gpudose" export "$ref/ref.h5" --format icrp133 -o "$d/icrp133"
+    "$gpudose" export "$ref/ref.h5" --format opendose-csv -o "$d/opendose"
+    "$gpudose" export "$ref/ref.h5" --format csv -o "$d/long.csv"
+    /usr/bin/python3 - "$ref/ref.h5" "$d" <<'PY'
+import csv, sys, h5py, math
+ref, d = sys.argv[1], sys.argv[2]
+with h5py.File(ref, "r") as f:
+    groups = {name: f["AF/photon"][name] for name in f["AF/photon"]}
+    assert sorted(groups) == ["Kidneys", "Liver"], sorted(groups)
+    g = groups["Liver"]
+    targets = [t.decode() for t in g["target_name"][...]]
+    energies = list(g["energy_mev"][...])
+    saf = g["saf_per_kg"][...]
+    assert energies == [0.05, 0.5, 2.0], energies
+    assert saf.shape == (3, len(targets))
+    t = targets.index("Liver")
+    # ICRP 133 layout: header, energies line, separator, sources x targets records.
+    lines = open(f"{d}/icrp133/AF_photon.SAF").read().splitlines()
+    assert lines[2].startswith("Photons"), lines[2]
+    nt, ns = int(lines[3][0:4]), int(lines[3][4:8])
+    assert (nt, ns) == (len(targets), 2), (nt, ns)
+    e = [float(lines[3][22 + 10 * i:32 + 10 * i]) for i in range(3)]
+    assert e == energies, (e, lines[3])
+    assert len(lines) == 5 + nt * ns
+    # sources sorted by name: Kidneys first, then Liver; record (j-1)*nt + i.
+    rec = lines[5 + 1 * nt + t]
+    assert rec.startswith("Liver") and "<-Liver" in rec, rec
+    width = rec.index("<-")
+    vals = rec[2 * width + 2:]
+    safs = [float(vals[10 * i:10 * i + 10]) for i in range(3)]
+    for a, b in zip(safs, saf[:, t]):
+        assert abs(a - b) <= 5e-4 * b, (a, b)
+    # Long CSV: every job x target once, values equal to the table to 10 digits.
+    rows = list(csv.DictReader(l for l in open(f"{d}/long.csv") if not l.startswith("#")))
+    assert len(rows) == 2 * 3 * len(targets), len(rows)
+    r = [x for x in rows if x["source"] == "Liver" and x["target"] == "Liver" and
+         float(x["energy_mev"]) == 0.5][0]
+    assert math.isclose(float(r["saf_per_kg"]), saf[1, t], rel_tol=1e-9)
+    # OpenDose-like: one file per source.
+    rows = list(csv.DictReader(l for l in open(f"{d}/opendose/AF_photon_Liver.csv")
+                               if not l.startswith("#")))
+    assert len(rows) == 3 * len(targets)
+    r = [x for x in rows if x["target"] == "Liver" and float(x["energy_mev"]) == 2.0][0]
+    assert math.isclose(float(r["saf_per_kg"]), saf[2, t], rel_tol=1e-9)
+    print("exports agree with the table;", len(targets), "targets")
+PY
+    [ -f "$d/opendose/AF_photon_Kidneys.csv" ] || fail "no Kidneys CSV"
+    ;;
+
+  *) fail "unknown case '$case_name'" ;;
+esac
+echo "PASS: $case_name"
