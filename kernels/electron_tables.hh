@@ -39,6 +39,7 @@ enum class ElectronQuantity : int {
   kTransportMfp2,                // lambda_2 = 1/(sum_i N_i sigma_2,i), cm
   kDensityEffect,                // Sternheimer delta (dimensionless; same for e- and e+)
   kSoftRange,                    // integral of dT / (S_col,restricted + S_rad,restricted), cm
+  kSoftStraggling,               // Omega^2: variance of the soft collision loss per path, MeV^2/cm
   kCount
 };
 

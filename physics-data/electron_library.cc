@@ -32,7 +32,8 @@ const char* const kQuantityNames[kNq] = {"s_col_mev_cm",
                                          "lambda1_cm",
                                          "lambda2_cm",
                                          "density_effect",
-                                         "soft_range_cm"};
+                                         "soft_range_cm",
+                                         "soft_straggling_mev2_per_cm"};
 
 // 4-point Gauss-Legendre nodes and weights on [-1, 1].
 const double kGlX[4] = {-0.86113631159405258, -0.33998104358485626, 0.33998104358485626,
@@ -259,6 +260,7 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
         set(ElectronQuantity::kTransportMfp2, phys.transport_mfp2(t, pos));
         set(ElectronQuantity::kDensityEffect, phys.density_effect(t));
         set(ElectronQuantity::kSoftRange, soft_range);
+        set(ElectronQuantity::kSoftStraggling, phys.soft_straggling(t, opt.wcc_mev, pos));
       }
     }
     // Hard-bremsstrahlung photon-energy CDFs: pdf in x = ln(W/T) is the spectrum
@@ -436,6 +438,8 @@ std::vector<std::tuple<std::string, double, std::string>> describe_electron(
   rows.emplace_back("total stopping power S_tot", q(ElectronQuantity::kStoppingTotal), "MeV/cm");
   rows.emplace_back("CSDA range", q(ElectronQuantity::kCsdaRange) * rho, "g/cm2");
   rows.emplace_back("CSDA range (at this density)", q(ElectronQuantity::kCsdaRange), "cm");
+  rows.emplace_back("soft collision straggling Omega^2 (W < Wcc)",
+                    q(ElectronQuantity::kSoftStraggling), "MeV2/cm");
   rows.emplace_back("soft range (restricted stopping powers)", q(ElectronQuantity::kSoftRange),
                     "cm");
   rows.emplace_back("collision cut-off Wcc", v.wcc_mev, "MeV");
@@ -478,21 +482,22 @@ ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_ind
                 "elastic_xs_per_cm",
                 "lambda1_cm",
                 "lambda2_cm",
-                "soft_range_cm"};
+                "soft_range_cm",
+                "soft_straggling_MeV2_per_cm"};
   const int p = positron ? 1 : 0;
   const double rho = v.density[medium_index];
   for (int i = 0; i < v.n_energy; ++i) {
     const int idx = electron_table_index(v, p, medium_index, i);
     auto t = [&](ElectronQuantity q) { return v.table[static_cast<int>(q)][idx]; };
-    out.rows.push_back({v.energy[i], t(ElectronQuantity::kStoppingCollision) / rho,
-                        t(ElectronQuantity::kStoppingRadiative) / rho,
-                        t(ElectronQuantity::kStoppingTotal) / rho,
-                        t(ElectronQuantity::kCsdaRange) * rho, t(ElectronQuantity::kDensityEffect),
-                        t(ElectronQuantity::kStoppingCollisionRestricted),
-                        t(ElectronQuantity::kStoppingRadiativeRestricted),
-                        t(ElectronQuantity::kHardInelasticXs), t(ElectronQuantity::kHardBremsXs),
-                        t(ElectronQuantity::kElasticXs), t(ElectronQuantity::kTransportMfp1),
-                        t(ElectronQuantity::kTransportMfp2), t(ElectronQuantity::kSoftRange)});
+    out.rows.push_back(
+        {v.energy[i], t(ElectronQuantity::kStoppingCollision) / rho,
+         t(ElectronQuantity::kStoppingRadiative) / rho, t(ElectronQuantity::kStoppingTotal) / rho,
+         t(ElectronQuantity::kCsdaRange) * rho, t(ElectronQuantity::kDensityEffect),
+         t(ElectronQuantity::kStoppingCollisionRestricted),
+         t(ElectronQuantity::kStoppingRadiativeRestricted), t(ElectronQuantity::kHardInelasticXs),
+         t(ElectronQuantity::kHardBremsXs), t(ElectronQuantity::kElasticXs),
+         t(ElectronQuantity::kTransportMfp1), t(ElectronQuantity::kTransportMfp2),
+         t(ElectronQuantity::kSoftRange), t(ElectronQuantity::kSoftStraggling)});
   }
   return out;
 }

@@ -252,6 +252,22 @@ double ElectronMediumPhysics::s_col_restricted(double t_mev, double wcc_mev, boo
   return std::max(s, 0.0);
 }
 
+double ElectronMediumPhysics::soft_straggling(double t_mev, double wcc_mev, bool positron) const {
+  const Kinematics k = kinematics(t_mev);
+  const double kk = kBetheConstant * z_over_a_ * density_ / k.beta2;
+  const double wmax = std::min(wcc_mev, positron ? t_mev : 0.5 * t_mev);
+  // W^2 dsigma/dW = K F(W/T) is smooth and bounded on [0, wmax]: Simpson, 200 intervals (the
+  // integrand is evaluated from W = wmax/400 so that collision_dcs never sees W = 0).
+  const int n = 200;
+  double sum = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double w = wmax * std::max(static_cast<double>(i) / n, 1.0 / (2 * n));
+    const double wgt = (i == 0 || i == n) ? 1 : (i % 2 ? 4 : 2);
+    sum += wgt * collision_dcs(t_mev, w, positron) * w * w;
+  }
+  return kk * sum * wmax / (3 * n);
+}
+
 double ElectronMediumPhysics::hard_inelastic_xs(double t_mev, double wcc_mev, bool positron) const {
   const Kinematics k = kinematics(t_mev);
   const double kk = kBetheConstant * z_over_a_ * density_ / k.beta2;

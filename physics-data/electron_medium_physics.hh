@@ -84,6 +84,11 @@ class ElectronMediumPhysics {
   double s_rad(double t_mev, bool positron) const;
   double s_col_restricted(double t_mev, double wcc_mev, bool positron) const;
   double s_rad_restricted(double t_mev, double wcr_mev, bool positron) const;
+  // Energy-loss straggling of the soft collisions (W < Wcc): Omega^2 = int_0^Wcc W^2 dsigma/dW
+  // (MeV^2/cm) with the free-electron Moller/Bhabha DCS (binding neglected: the distant
+  // collisions with W ~ I add a relative O(I/Wcc) < 1 % for Wcc = 10 keV). The transport can
+  // spread the soft loss over a step s with variance Omega^2 s (Gaussian, PENELOPE's choice).
+  double soft_straggling(double t_mev, double wcc_mev, bool positron) const;
   double hard_inelastic_xs(double t_mev, double wcc_mev, bool positron) const;
   double hard_brems_xs(double t_mev, double wcr_mev, bool positron) const;
   double elastic_xs(double t_mev, bool positron) const;      // cm^-1

@@ -435,6 +435,24 @@ TEST(ElectronTables, EnergyAfterSoftPath) {
   }
 }
 
+// Soft straggling Omega^2 = int_0^Wcc W^2 dsigma/dW: for T >> Wcc the DCS is Rutherford-like
+// (F -> 1 at small W/T) and Omega^2 -> K Wcc (Bohr's result for the close collisions);
+// for e- with Wcc >= T/2 it is the full free-electron integral int_0^{T/2} (always positive,
+// growing with Wcc).
+TEST(ElectronTables, SoftStragglingBohrLimit) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  for (bool pos : {false, true}) {
+    for (double t : {5.0, 20.0}) {
+      const double tau = t / kElectronMassMeV;
+      const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
+      const double kk = kBetheConstant * w.z_over_a() * w.density() / beta2;
+      EXPECT_NEAR(w.soft_straggling(t, 0.01, pos) / (kk * 0.01), 1.0, 0.01) << t;
+    }
+    EXPECT_GT(w.soft_straggling(1.0, 0.02, pos), w.soft_straggling(1.0, 0.01, pos));
+  }
+  EXPECT_NEAR(w.soft_straggling(0.1, 0.2, false), w.soft_straggling(0.1, 0.05, false), 1e-12);
+}
+
 // Sampled hard-bremsstrahlung photon energies: the mean W/T over 200000 samples equals the
 // spectrum-weighted mean from direct quadrature within 5 standard errors.
 TEST(ElectronTables, HardBremsSamplingMean) {
