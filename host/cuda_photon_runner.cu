@@ -31,6 +31,7 @@ class CudaPhotonRunner : public BatchRunner {
     const std::size_t maj_count =
         static_cast<std::size_t>(maj.nbx) * maj.nby * maj.nbz * maj.num_ebins;
     history_.majorant.mu = upload_n(maj.mu, maj_count);
+    history_.majorant.uniform_label = upload(job.majorant().uniform_label());
     // Source.
     history_.source.alias.accept = upload(job.alias().accept());
     history_.source.alias.alias = upload(job.alias().alias());

@@ -27,7 +27,7 @@ struct JobRequest {
   double cutoff_mev = 1e-3;
   // What only decides speed (results do not depend on it, up to --time-limit):
   double time_limit_s = 0;
-  int majorant_block = 8;
+  int majorant_block = 16;
   std::string backend = "auto";
   std::string devices = "all";
   int threads = 0;  // CPU workers, 0: all cores

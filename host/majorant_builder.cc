@@ -9,7 +9,7 @@ namespace gpudose {
 MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins, double e_min,
                            double e_max,
                            const std::function<double(int, double, double)>& label_bound) {
-  if (block < 1 || num_ebins < 1 || !(e_min > 0 && e_max > e_min) || ph.num_labels > 256) {
+  if (block < 1 || num_ebins < 1 || !(e_min > 0 && e_max > e_min) || ph.num_labels >= kMixedBlock) {
     throw std::invalid_argument("majorant grid: bad block size, energy bins or label count");
   }
   shape_.block = block;
@@ -44,6 +44,14 @@ MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins,
       for (int ix = 0; ix < ph.nx; ++ix) present[bbase + ix / block].set(row[ix]);
     }
   }
+  uniform_label_.assign(blocks, kMixedBlock);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    if (present[b].count() == 1) {
+      for (int l = 0; l < ph.num_labels; ++l) {
+        if (present[b].test(l)) uniform_label_[b] = static_cast<std::uint8_t>(l);
+      }
+    }
+  }
   mu_.assign(blocks * num_ebins, 0.0f);
   for (std::size_t b = 0; b < blocks; ++b) {
     for (int l = 0; l < ph.num_labels; ++l) {
@@ -60,6 +68,7 @@ MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins,
 MajorantGridView MajorantGrid::view() const {
   MajorantGridView v = shape_;
   v.mu = mu_.data();
+  v.uniform_label = uniform_label_.data();
   return v;
 }
 

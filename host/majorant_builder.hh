@@ -18,11 +18,13 @@ class MajorantGrid {
                double e_max, const std::function<double(int, double, double)>& label_bound);
 
   MajorantGridView view() const;
-  std::size_t bytes() const { return mu_.size() * sizeof(float); }
+  std::size_t bytes() const { return mu_.size() * sizeof(float) + uniform_label_.size(); }
+  const std::vector<std::uint8_t>& uniform_label() const { return uniform_label_; }
 
  private:
   MajorantGridView shape_;
   std::vector<float> mu_;
+  std::vector<std::uint8_t> uniform_label_;
 };
 
 }  // namespace gpudose

@@ -12,21 +12,26 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 
 #include "kernels/portability.hh"
 
 namespace gpudose {
 
+constexpr int kMixedBlock = 255;  // uniform_label of a block holding several labels
+
 struct MajorantGridView {
   int block = 8;  // voxels per block edge (all axes)
   int nbx = 0, nby = 0, nbz = 0;
-  int num_ebins = 0;          // coarse energy bins, uniform in ln E
-  double log_e0 = 0;          // ln of the lower edge of bin 0 (MeV)
-  double inv_dlog = 0;        // bins per unit of ln E
+  int num_ebins = 0;    // coarse energy bins, uniform in ln E
+  double log_e0 = 0;    // ln of the lower edge of bin 0 (MeV)
+  double inv_dlog = 0;  // bins per unit of ln E
   // [bin * blocks + block index], cm^-1. Energy-major: a photon keeps its energy during a
   // flight and walks through neighbouring blocks, so for one bin the values it reads sit
   // together (block-major order made this lookup the top cache-miss of the tracking loop).
   const float* mu = nullptr;
+  // [block index]: the one label every voxel of the block has, or kMixedBlock.
+  const std::uint8_t* uniform_label = nullptr;
 
   GD_HOST_DEVICE GD_FORCEINLINE int energy_bin(double e_mev) const {
     int k = static_cast<int>((log(e_mev) - log_e0) * inv_dlog);

@@ -158,9 +158,14 @@ struct PhotonHistory {
       // tentative collisions are mostly in the same medium, so this skips most interpolations.
       int cached_medium = -1;
       double cached_mu_rho = 0;
+      // Optical depth (in majorant units) still to travel before the next tentative collision.
+      // Crossing into another block carries the remainder over instead of drawing anew: the
+      // same exponential law by memorylessness, one logarithm fewer per block crossing.
+      double tau = -log(rng.uniform());
       for (;;) {
-        const double mu_maj = majorant.value(majorant.block_index(bx, by, bz), ebin);
-        const double s = mu_maj > 0 ? -log(rng.uniform()) / mu_maj : 1e300;
+        const int block = majorant.block_index(bx, by, bz);
+        const double mu_maj = majorant.value(block, ebin);
+        const double s = mu_maj > 0 ? tau / mu_maj : 1e300;
         const double x_lo = bx * bsx, y_lo = by * bsy, z_lo = bz * bsz;
         const double x_hi = fmin(x_lo + bsx, phantom.nx * phantom.dx);
         const double y_hi = fmin(y_lo + bsy, phantom.ny * phantom.dy);
@@ -171,6 +176,7 @@ struct PhotonHistory {
         const double t = fmin(tx, fmin(ty, tz));
         if (s >= t) {
           // Cross into the next block; snap the crossing coordinate onto the face.
+          tau -= t * mu_maj;
           p.x += t * p.d.x;
           p.y += t * p.d.y;
           p.z += t * p.d.z;
@@ -196,14 +202,18 @@ struct PhotonHistory {
         p.y += s * p.d.y;
         p.z += s * p.d.z;
         // The voxel of the tentative collision, kept inside the current block so that the
-        // block's majorant bounds it even when rounding puts the point on a face.
-        const int ix = clampi(static_cast<int>(p.x / phantom.dx), bx * majorant.block,
-                              min_i((bx + 1) * majorant.block, phantom.nx) - 1);
-        const int iy = clampi(static_cast<int>(p.y / phantom.dy), by * majorant.block,
-                              min_i((by + 1) * majorant.block, phantom.ny) - 1);
-        const int iz = clampi(static_cast<int>(p.z / phantom.dz), bz * majorant.block,
-                              min_i((bz + 1) * majorant.block, phantom.nz) - 1);
-        label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
+        // block's majorant bounds it even when rounding puts the point on a face. A block of
+        // one label (most of the body's interior) needs no voxel lookup at all.
+        label = majorant.uniform_label[block];
+        if (label == kMixedBlock) {
+          const int ix = clampi(static_cast<int>(p.x / phantom.dx), bx * majorant.block,
+                                min_i((bx + 1) * majorant.block, phantom.nx) - 1);
+          const int iy = clampi(static_cast<int>(p.y / phantom.dy), by * majorant.block,
+                                min_i((by + 1) * majorant.block, phantom.ny) - 1);
+          const int iz = clampi(static_cast<int>(p.z / phantom.dz), bz * majorant.block,
+                                min_i((bz + 1) * majorant.block, phantom.nz) - 1);
+          label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
+        }
         const int medium_here = phantom.label_medium[label];
         if (medium_here != cached_medium) {
           cached_medium = medium_here;
@@ -211,6 +221,7 @@ struct PhotonHistory {
         }
         const double mu = phantom.label_density[label] * cached_mu_rho;
         if (rng.uniform() * mu_maj < mu) break;
+        tau = -log(rng.uniform());  // a virtual collision: start a new free flight
       }
       // --- Real interaction in a voxel of `label`.
       p.collided = true;
