@@ -1,9 +1,12 @@
 // `gpudose physics build|show|table`: builds the engine's physics libraries from the elemental
 // data in the data directory, and prints or exports their tables for one medium.
-//   physics build [--force]                         (re)build <cache>/physics/photon.h5 when
-//                                                   its sources changed
-//   physics show  --medium M [--model F] --energy E [--particle photon|electron]
-//   physics table --medium M [--model F] [--particle photon|electron] -o FILE.csv
+//   physics build [--force]   (re)build <cache>/physics/photon.h5 and electron.h5 when their
+//                             sources changed
+//   physics show  --medium M [--model F] --energy E [--particle photon|electron|positron]
+//   physics table --medium M [--model F] [--particle photon|electron|positron] -o FILE.csv
+// Media are the catalog media (physics-data/media_catalog.hh); both libraries are built for
+// the whole catalog in catalog order, so a catalog index is a medium index of both.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,10 +15,14 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "host/cli.hh"
 #include "host/data_dir.hh"
 #include "host/user_error.hh"
+#include "physics-data/electron_data_sources.hh"
+#include "physics-data/electron_library.hh"
 #include "physics-data/elements.hh"
 #include "physics-data/media_catalog.hh"
 #include "physics-data/photon_library.hh"
@@ -33,20 +40,142 @@ struct PhysicsOptions {
   bool force = false;
 };
 
-void require_photon(const std::string& particle) {
-  if (particle == "photon") return;
-  if (particle == "electron" || particle == "positron") {
-    throw UserError("electron tables not built yet",
-                    "the electron/positron half of the physics library is not in this build",
-                    "use --particle photon");
-  }
-  throw UserError("unknown particle '" + particle + "'", "expected photon or electron",
-                  "use --particle photon or --particle electron");
+enum class Particle { kPhoton, kElectron, kPositron };
+
+Particle parse_particle(const std::string& particle) {
+  if (particle == "photon") return Particle::kPhoton;
+  if (particle == "electron") return Particle::kElectron;
+  if (particle == "positron") return Particle::kPositron;
+  throw UserError("unknown particle '" + particle + "'", "expected photon, electron or positron",
+                  "use --particle photon, electron or positron");
 }
 
 std::string library_path(const PhysicsOptions& o, const GlobalOptions& g) {
   if (!o.library.empty()) return o.library;
   return default_photon_library_path(resolve_cache_dir(g.cache_dir));
+}
+
+// The electron library sits next to the photon library.
+std::string electron_library_path(const PhysicsOptions& o, const GlobalOptions& g) {
+  return (std::filesystem::path(library_path(o, g)).parent_path() / "electron.h5").string();
+}
+
+std::vector<Medium> catalog_media(const MediaCatalog& catalog, std::vector<double>* i_values) {
+  std::vector<Medium> media;
+  for (const auto& c : catalog.media()) {
+    media.push_back(c.medium);
+    i_values->push_back(c.mean_excitation_ev);
+  }
+  return media;
+}
+
+// True when the electron library exists, holds the catalog's media and every source file it
+// records still has the recorded size and CRC-32.
+bool electron_library_is_current(const std::string& path, const std::string& data_dir,
+                                 const MediaCatalog& catalog) {
+  if (!std::filesystem::is_regular_file(path)) return false;
+  try {
+    const ElectronLibrary lib = load_electron_library(path);
+    if (lib.n_media() != static_cast<int>(catalog.size())) return false;
+    for (std::size_t m = 0; m < catalog.size(); ++m) {
+      if (lib.medium_names()[m] != catalog[m].medium.name) return false;
+    }
+    for (const auto& rec : lib.sources()) {
+      const auto now = checksum_file(data_dir + "/" + rec.path, rec.path);
+      if (now.size != rec.size || now.crc32 != rec.crc32) return false;
+    }
+  } catch (const UserError&) {
+    return false;
+  }
+  return true;
+}
+
+void build_electron(const std::string& data_dir, const std::string& path,
+                    const MediaCatalog& catalog) {
+  ElectronLibraryOptions options;
+  const std::vector<Medium> media = catalog_media(catalog, &options.mean_excitation_ev);
+  const auto t0 = std::chrono::steady_clock::now();
+  const ElectronLibrary lib = build_electron_library(media, data_dir, path, options);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "electron library: " << lib.n_media() << " media, " << lib.energies().size()
+            << " energies (e- and e+), " << lib.sources().size() << " source files; built in "
+            << std::setprecision(3) << s << " s: " << path << "\n";
+}
+
+// Loads the electron library, building it first when it does not exist yet.
+ElectronLibrary load_or_build_electron(const PhysicsOptions& o, const GlobalOptions& g,
+                                       const MediaCatalog& catalog) {
+  const std::string path = electron_library_path(o, g);
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "gpudose: electron library '" << path << "' not found, building it\n";
+    build_electron(resolve_data_dir(g.data_dir), path, catalog);
+  }
+  ElectronLibrary lib = load_electron_library(path);
+  if (lib.n_media() != static_cast<int>(catalog.size())) {
+    throw UserError("electron library '" + path + "' does not match the media catalog",
+                    "it holds " + std::to_string(lib.n_media()) + " media, the catalog " +
+                        std::to_string(catalog.size()),
+                    "rebuild it with `gpudose physics build --force`");
+  }
+  return lib;
+}
+
+void show_electron(const PhysicsOptions& o, const GlobalOptions& g, bool positron) {
+  const MediaCatalog catalog = load_media_catalog(resolve_data_dir(g.data_dir));
+  const std::size_t c = catalog.find(o.model, o.medium);
+  const ElectronLibrary lib = load_or_build_electron(o, g, catalog);
+  const auto rows = describe_electron(lib, static_cast<int>(c), o.energy, positron);
+  std::cout << std::setprecision(6);
+  std::cout << "medium: " << catalog[c].key << " '" << catalog[c].medium.name << "', density "
+            << lib.densities()[c] << " g/cm3, I = " << lib.mean_excitation_ev()[c] << " eV\n";
+  std::cout << (positron ? "positron" : "electron") << " kinetic energy: " << o.energy
+            << " MeV; cut-offs Wcc = " << lib.wcc_mev() << " MeV, Wcr = " << lib.wcr_mev()
+            << " MeV\n";
+  std::cout << "library: " << electron_library_path(o, g) << "\n\n";
+  std::size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, std::get<0>(r).size());
+  for (const auto& [name, value, unit] : rows) {
+    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << name << std::right
+              << std::setw(14) << value << " " << unit << "\n";
+  }
+}
+
+void write_electron_table(const PhysicsOptions& o, const GlobalOptions& g, bool positron) {
+  if (o.output.empty()) {
+    throw UserError("no output file", "physics table writes a CSV file", "give -o FILE.csv");
+  }
+  const MediaCatalog catalog = load_media_catalog(resolve_data_dir(g.data_dir));
+  const std::size_t c = catalog.find(o.model, o.medium);
+  const ElectronLibrary lib = load_or_build_electron(o, g, catalog);
+  const ElectronTableRows t = electron_table_rows(lib, static_cast<int>(c), positron);
+  const std::string tmp = o.output + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) {
+      throw UserError("cannot write '" + o.output + "'", "folder missing or not writable",
+                      "choose another -o path");
+    }
+    out << "# gpudose " << (positron ? "positron" : "electron") << " table: medium "
+        << catalog[c].key << " '" << catalog[c].medium.name << "', density " << lib.densities()[c]
+        << " g/cm3; composition ";
+    for (std::size_t k = 0; k < catalog[c].medium.elements.size(); ++k) {
+      const auto& e = catalog[c].medium.elements[k];
+      out << (k ? ", " : "") << element_facts(e.z).symbol << " " << e.mass_fraction;
+    }
+    out << "\n# I = " << lib.mean_excitation_ev()[c] << " eV; Wcc = " << lib.wcc_mev()
+        << " MeV, Wcr = " << lib.wcr_mev() << " MeV\n";
+    for (std::size_t k = 0; k < t.header.size(); ++k) out << (k ? "," : "") << t.header[k];
+    out << "\n" << std::setprecision(8);
+    for (const auto& row : t.rows) {
+      for (std::size_t k = 0; k < row.size(); ++k) out << (k ? "," : "") << row[k];
+      out << "\n";
+    }
+    if (!out)
+      throw UserError("cannot write '" + o.output + "'", "write failed", "check disk space");
+  }
+  std::filesystem::rename(tmp, o.output);
+  std::cout << "wrote " << t.rows.size() << " energies of " << catalog[c].key << " ("
+            << (positron ? "positron" : "electron") << ") to " << o.output << "\n";
 }
 
 // Loads the photon library, building it first when it does not exist yet.
@@ -202,7 +331,8 @@ void write_photon_table(const PhysicsOptions& o, const GlobalOptions& g) {
 }  // namespace
 
 void add_physics_command(CLI::App& app, GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("physics", "Build and inspect the photon/electron physics tables");
+  auto* cmd = app.add_subcommand(
+      "physics", "Build and inspect the photon and electron/positron physics tables");
   cmd->require_subcommand(1);
   auto opt = std::make_shared<PhysicsOptions>();
 
@@ -210,11 +340,22 @@ void add_physics_command(CLI::App& app, GlobalOptions& global) {
                                     "Build the physics libraries into the cache (only "
                                     "when their source files changed)");
   build->add_flag("--force", opt->force, "Rebuild even when the sources did not change");
-  build->add_option("--library", opt->library, "Output file (default <cache>/physics/photon.h5)");
+  build->add_option("--library", opt->library,
+                    "Photon library file (default <cache>/physics/photon.h5; electron.h5 is "
+                    "written next to it)");
   build->callback([opt, &global]() {
     const std::string data_dir = resolve_data_dir(global.data_dir);
     const std::string path = library_path(*opt, global);
-    if (!opt->force && photon_library_is_current(path, data_dir)) {
+    const MediaCatalog catalog = load_media_catalog(data_dir);
+    // The photon sources include the ICRP media files: when they change, rebuild both.
+    const bool photon_current = !opt->force && photon_library_is_current(path, data_dir);
+    const std::string epath = electron_library_path(*opt, global);
+    if (photon_current && electron_library_is_current(epath, data_dir, catalog)) {
+      std::cout << "electron library up to date: " << epath << "\n";
+    } else {
+      build_electron(data_dir, epath, catalog);
+    }
+    if (photon_current) {
       std::cout << "photon library up to date: " << path << "\n";
       return;
     }
@@ -233,7 +374,8 @@ void add_physics_command(CLI::App& app, GlobalOptions& global) {
         ->required();
     sub->add_option("--model", opt->model, "Phantom for ICRP media: female (AF) or male (AM)")
         ->default_str("female");
-    sub->add_option("--particle", opt->particle, "photon or electron")->capture_default_str();
+    sub->add_option("--particle", opt->particle, "photon, electron or positron")
+        ->capture_default_str();
     sub->add_option("--library", opt->library,
                     "Photon library (default <cache>/physics/photon.h5)");
   };
@@ -242,15 +384,23 @@ void add_physics_command(CLI::App& app, GlobalOptions& global) {
   add_common(show);
   show->add_option("--energy", opt->energy, "Energy in MeV")->required();
   show->callback([opt, &global]() {
-    require_photon(opt->particle);
-    show_photon(*opt, global);
+    const Particle p = parse_particle(opt->particle);
+    if (p == Particle::kPhoton) {
+      show_photon(*opt, global);
+    } else {
+      show_electron(*opt, global, p == Particle::kPositron);
+    }
   });
   auto* table = cmd->add_subcommand("table", "Write a medium's tables on the energy grid as CSV");
   add_common(table);
   table->add_option("-o,--output", opt->output, "CSV file to write")->required();
   table->callback([opt, &global]() {
-    require_photon(opt->particle);
-    write_photon_table(*opt, global);
+    const Particle p = parse_particle(opt->particle);
+    if (p == Particle::kPhoton) {
+      write_photon_table(*opt, global);
+    } else {
+      write_electron_table(*opt, global, p == Particle::kPositron);
+    }
   });
 }
 

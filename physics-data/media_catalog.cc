@@ -119,7 +119,10 @@ std::size_t MediaCatalog::find(const std::string& model_in, const std::string& q
     for (const auto& s : scored) {
       if (lower(s.second) == lower(name)) return;  // a medium and its organ share names
     }
-    scored.emplace_back(levenshtein(q, lower(name)), name);
+    // A name containing the query ("bone" in "Mineral bone") ranks before edit distances.
+    const std::size_t d =
+        lower(name).find(q) != std::string::npos ? 0 : 1 + levenshtein(q, lower(name));
+    scored.emplace_back(d, name);
   };
   consider("water");
   consider("air");

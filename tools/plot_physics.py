@@ -8,8 +8,12 @@ mu_en/rho versus energy, log-log, with NIST XCOM total mu/rho points for the sam
 (mixture rule over the elemental XCOM tables of Debian's python-fisx-common,
 <data-dir>/physics-data-sources/fisx-debian/XCOM_CrossSections.dat.gz). The composition is
 read from the CSV's first comment line ("composition H 0.111894, O 0.888106").
-CSVs with a stopping-power column (name containing "stopping", e.g. electron tables) get a
-second panel with those columns. Needs Debian's python3-matplotlib (run with /usr/bin/python3).
+Electron/positron CSVs (mass stopping-power columns S_col/S_rad/S_tot_MeV_cm2_per_g) get a
+stopping-power panel with NIST ESTAR points: the elemental ESTAR tables of
+<data-dir>/physics-data-sources/openmc-misc/stopping_powers_estar.h5 combined by Bragg
+additivity (exact for S_rad; for S_col the compound's own I value and density effect differ, so
+expect ~1-2 % offsets there). Needs Debian's python3-matplotlib (and python3-h5py for the ESTAR
+points); run with /usr/bin/python3.
 """
 import argparse
 import csv
@@ -88,6 +92,24 @@ def xcom_mixture(table, comp, emin, emax):
     return points
 
 
+def estar_mixture(data_dir, comp):
+    """Bragg-additivity ESTAR mass stopping powers: (energies, S_col, S_rad) in MeV cm2/g."""
+    import h5py  # Debian python3-h5py; only needed for electron tables
+
+    path = os.path.join(data_dir, "physics-data-sources", "openmc-misc",
+                        "stopping_powers_estar.h5")
+    with h5py.File(path, "r") as f:
+        energy = list(f["energy"][:])
+        col = [0.0] * len(energy)
+        rad = [0.0] * len(energy)
+        for z, w in comp:
+            g = f[f"{z:03d}"]
+            for i, (c, r) in enumerate(zip(g["s_collision"][:], g["s_radiative"][:])):
+                col[i] += w * c
+                rad[i] += w * r
+    return energy, col, rad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("csv")
@@ -100,7 +122,7 @@ def main():
     comments, rows = read_csv(args.csv)
     cols = list(rows[0].keys())
     e = [r["energy_MeV"] for r in rows]
-    stopping = [c for c in cols if "stopping" in c.lower()]
+    stopping = [c for c in cols if c.startswith("S_") and c.endswith("_MeV_cm2_per_g")]
     has_mu = "total_cm2_g" in cols
     panels = int(has_mu) + int(bool(stopping))
     if panels == 0:
@@ -136,11 +158,22 @@ def main():
     if stopping:
         ax = axes[0][ax_i]
         for c in stopping:
-            ax.plot(e, [r[c] for r in rows], label=c)
+            ax.plot(e, [r[c] for r in rows], label=c.replace("_MeV_cm2_per_g", ""))
+        comp = composition(comments)
+        if comp:
+            try:
+                ee, col, rad = estar_mixture(args.data_dir, comp)
+                keep = [i for i, x in enumerate(ee) if min(e) <= x <= max(e)][::6]
+                ax.plot([ee[i] for i in keep], [col[i] for i in keep], "ks", mfc="none",
+                        label="ESTAR S_col (Bragg additivity)")
+                ax.plot([ee[i] for i in keep], [rad[i] for i in keep], "k^", mfc="none",
+                        label="ESTAR S_rad (Bragg additivity)")
+            except (OSError, ImportError, KeyError) as err:
+                print(f"plot_physics: no ESTAR points ({err})", file=sys.stderr)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("kinetic energy [MeV]")
-        ax.set_ylabel("stopping power (unit in the column name)")
+        ax.set_ylabel("mass stopping power [MeV cm2/g]")
         ax.legend(fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
     fig.suptitle(title[:110], fontsize=9)
