@@ -16,7 +16,8 @@
 namespace gpudose {
 namespace {
 
-constexpr int kFormatVersion = 1;
+// 2: soft range and soft straggling tables added.
+constexpr int kFormatVersion = 2;
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -310,7 +311,7 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
   const ElectronTablesView& v = lib.view();
   const std::string tmp = out_path + ".tmp";
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  {
+  try {
     std::error_code ec;
     const auto parent = std::filesystem::path(out_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -344,6 +345,10 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
     }
     std::vector<double> cdf(v.brems_cdf, v.brems_cdf + nm * ne * v.n_kappa);
     write_doubles(root, "brems_cdf", cdf, {nm, ne, static_cast<hsize_t>(v.n_kappa)}, tmp);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);  // nothing half-written stays behind
+    throw;
   }
   std::error_code ec;
   std::filesystem::rename(tmp, out_path, ec);
