@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "host/user_error.hh"
@@ -259,6 +260,75 @@ TEST_F(PhotonLibraryTest, CorruptLibraryIsRejected) {
     EXPECT_NE(std::string(e.what()).find("bad.h5"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(photon_library_is_current(bad, GPUDOSE_TEST_DATA_DIR));
+}
+
+TEST_F(PhotonLibraryTest, MajorantOfASubsetWithOwnDensities) {
+  // Water at 2 g/cm3 and air: the water term dominates, twice its catalog value.
+  const int w = static_cast<int>(lib_->medium_index("water"));
+  const int a = static_cast<int>(lib_->medium_index("air"));
+  const auto maj = photon_majorant(*lib_, {w, a}, {2.0, 1.2e-3});
+  const auto maj_w = photon_majorant(*lib_, {w});
+  ASSERT_EQ(maj.size(), lib_->num_energies());
+  for (std::size_t i = 0; i < maj.size(); ++i) ASSERT_DOUBLE_EQ(maj[i], 2.0 * maj_w[i]);
+}
+
+TEST_F(PhotonLibraryTest, RelaxationTablesAreConsistent) {
+  const PhotonTablesView v = lib_->view();
+  const int num_shells = v.element_shell_offset[v.num_elements];
+  int with_data = 0;
+  for (int s = 0; s < num_shells; ++s) {
+    const int first = v.shell_transition_offset[s], last = v.shell_transition_offset[s + 1];
+    if (last == first) continue;
+    ++with_data;
+    EXPECT_EQ(v.transition_cum[last - 1], 1.0);
+    for (int t = first; t < last; ++t) {
+      if (t > first) ASSERT_GE(v.transition_cum[t], v.transition_cum[t - 1]);
+      // The shells a transition involves lie further out than the vacancy (cascade_fluorescence
+      // and the transport's vacancy stack rely on it to terminate).
+      ASSERT_GE(v.transition_secondary[t], 0);
+      ASSERT_GT(v.shell_designator[v.transition_secondary[t]], v.shell_designator[s]);
+      if (v.transition_tertiary[t] >= 0) {
+        ASSERT_GT(v.shell_designator[v.transition_tertiary[t]], v.shell_designator[s]);
+      }
+      ASSERT_LT(v.transition_energy[t], v.shell_binding[s]);
+    }
+  }
+  EXPECT_GT(with_data, 20);
+  // Iodine K: the most likely transition with u = 0 is the first in the list; u -> 1 the last.
+  const int k = v.element_shell_offset[lib_->element_index(53)];
+  EXPECT_EQ(v.shell_designator[k], 1);
+  EXPECT_EQ(v.sample_transition(k, 0.0), v.shell_transition_offset[k]);
+  EXPECT_EQ(v.sample_transition(k, 0.999999999), v.shell_transition_offset[k + 1] - 1);
+}
+
+TEST(PhotonLibraryRebuild, ChangedSourceMakesTheLibraryStale) {
+  // A data folder that links to the shared data, except for a private copy of H.h5.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("gpudose_stale_" + std::to_string(::getpid()));
+  const fs::path shared = GPUDOSE_TEST_DATA_DIR;
+  fs::create_directories(dir / "physics-data-sources" / "openmc-endfb80-photon");
+  fs::create_directory_symlink(shared / "phantoms", dir / "phantoms");
+  for (const auto& e :
+       fs::directory_iterator(shared / "physics-data-sources" / "openmc-endfb80-photon")) {
+    const fs::path to =
+        dir / "physics-data-sources" / "openmc-endfb80-photon" / e.path().filename();
+    if (e.path().filename() == "H.h5") {
+      fs::copy_file(e.path(), to);
+      fs::permissions(to, fs::perms::owner_write, fs::perm_options::add);
+    } else {
+      fs::create_symlink(e.path(), to);
+    }
+  }
+  const std::string lib = (dir / "photon.h5").string();
+  build_photon_library(dir.string(), lib);
+  EXPECT_TRUE(photon_library_is_current(lib, dir.string()));
+  {
+    std::ofstream h(dir / "physics-data-sources" / "openmc-endfb80-photon" / "H.h5",
+                    std::ios::app | std::ios::binary);
+    h << '\n';  // one more byte: a different file
+  }
+  EXPECT_FALSE(photon_library_is_current(lib, dir.string()));
+  fs::remove_all(dir);
 }
 
 }  // namespace
