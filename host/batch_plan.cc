@@ -386,10 +386,24 @@ ShardSpec parse_shard(const std::string& text) {
 }
 
 double job_cost(const PlanJob& job) {
-  // Photon histories cost more at higher energy (more interactions before escape or
-  // absorption); a square root of the energy over the opendose range is a rough shape of that.
-  // It decides the running order and the shard balance only.
-  return static_cast<double>(job.histories) * std::sqrt(0.05 + job.energy_mev);
+  // CPU time per photon history (microseconds, AF and AM liver sources, one thread), measured
+  // with `gpudose run --threads 1` on the development machine (benchmarks/RESULTS.md, "Batch
+  // campaigns"): cheap at low energy (absorbed at once) and at high energy (few interactions
+  // before escaping), dearest around 0.1-0.3 MeV (many Compton scatters). Interpolated log-log
+  // and clamped at the ends. It decides the running order and the shard balance only.
+  static constexpr double kE[] = {0.005, 0.01, 0.03, 0.1, 0.3, 1, 3, 10};
+  static constexpr double kUs[] = {2.34, 1.92, 3.92, 6.18, 5.68, 3.49, 3.75, 2.55};
+  constexpr int n = 8;
+  double us = kUs[0];
+  if (job.energy_mev >= kE[n - 1]) {
+    us = kUs[n - 1];
+  } else if (job.energy_mev > kE[0]) {
+    int i = 0;
+    while (job.energy_mev > kE[i + 1]) ++i;
+    const double f = std::log(job.energy_mev / kE[i]) / std::log(kE[i + 1] / kE[i]);
+    us = std::exp(std::log(kUs[i]) + f * std::log(kUs[i + 1] / kUs[i]));
+  }
+  return static_cast<double>(job.histories) * us;
 }
 
 std::vector<std::size_t> shard_jobs(const Plan& plan, const ShardSpec& shard) {

@@ -89,8 +89,8 @@ struct ShardSpec {
 };
 ShardSpec parse_shard(const std::string& text);
 
-// Estimated relative cost of a job (histories x an energy factor; decides order and shard
-// balance only, never results).
+// Estimated cost of a job: histories x the measured CPU time per photon history at its energy
+// (microseconds). Decides the running order and the shard balance only, never results.
 double job_cost(const PlanJob& job);
 
 // Indices into plan.jobs of shard K/N, most expensive first. Assignment: jobs sorted by

@@ -15,6 +15,7 @@
 #include "host/batch_io.hh"
 #include "host/batch_record.hh"
 #include "host/batch_table.hh"
+#include "host/build_info.hh"
 #include "host/job_runner.hh"
 #include "host/user_error.hh"
 #include "phantoms/phantom_cache.hh"
@@ -163,6 +164,13 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
           "job record '" + entry.path().string() + "' holds job " + std::to_string(r.job_id),
           "its name does not match its content", "delete it to recompute that job");
     }
+    if (r.git_commit != build_info().git_commit || r.engine != "gpudose " + build_info().version) {
+      throw UserError("job record '" + entry.path().string() + "' was computed by another build",
+                      r.engine + " " + r.git_commit + ", this is gpudose " + build_info().version +
+                          " " + build_info().git_commit,
+                      "finish the campaign with that build, or start a new -o (one table, one "
+                      "build)");
+    }
     done.emplace(r.job_id, std::move(r));
   }
   std::vector<std::size_t> todo;
@@ -184,6 +192,14 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
   if (!todo.empty()) {
     library = std::make_unique<PhotonLibrary>(ensure_photon_library(data_dir, cache_dir, say));
     physics_digest = checksum_list_digest(library->sources);
+    for (const auto& [id, r] : done) {
+      if (r.physics_digest != physics_digest) {
+        throw UserError(
+            "job " + std::to_string(id) + " in " + dir + " was computed with other physics data",
+            "the photon library's sources changed since",
+            "start a new -o (one table, one physics data set)");
+      }
+    }
   }
   double cost_total = 0, cost_done = 0;
   for (std::size_t i : todo) cost_total += job_cost(plan.jobs[i]);

@@ -150,16 +150,25 @@ TEST(BatchPlan, ShardsPartitionThePlanLongestFirstAndBalanced) {
   }
 }
 
-TEST(BatchPlan, CostGrowsWithEnergyAndHistories) {
+TEST(BatchPlan, CostFollowsHistoriesAndTheMeasuredEnergyShape) {
   PlanJob a;
   a.histories = 1000;
   a.energy_mev = 0.01;
   PlanJob b = a;
-  b.energy_mev = 1;
+  b.energy_mev = 0.15;
   PlanJob c = a;
   c.histories = 2000;
+  PlanJob d = a;
+  d.energy_mev = 10;
+  PlanJob e = a;
+  e.energy_mev = 50;  // beyond the table: clamped
   EXPECT_LT(job_cost(a), job_cost(b));
-  EXPECT_LT(job_cost(a), job_cost(c));
+  EXPECT_LT(job_cost(d), job_cost(b));
+  EXPECT_DOUBLE_EQ(job_cost(c), 2 * job_cost(a));
+  EXPECT_DOUBLE_EQ(job_cost(e), job_cost(d));
+  PlanJob at = a;
+  at.energy_mev = 0.1;
+  EXPECT_NEAR(job_cost(at) / at.histories, 6.18, 1e-12);  // a table point exactly
 }
 
 }  // namespace
