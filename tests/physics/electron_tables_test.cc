@@ -84,7 +84,10 @@ TEST(ElectronTables, WaterCsdaRangesMatchEstar) {
 
 // delta from our Sternheimer implementation vs the ESTAR density-effect tables, for ESTAR's own
 // compositions, I and densities; and the Bethe S_col with our delta vs with ESTAR's delta
-// (which is what ESTAR's S_col is). Within 0.02 + 3 % in delta and 0.5 % in S_col.
+// (which is what ESTAR's S_col is). ESTAR uses the same method with the same shell data, so the
+// only expected difference is the rounding of its tables to 4 digits: delta within 0.003 + 0.2 %
+// (dropping the (2/3) f_i term, a common simplification, is off by 0.008-0.013 at 1-3 MeV and
+// fails), S_col within 0.1 %. Energies up to 1 GeV so that the gas (air) has a non-zero delta.
 TEST(ElectronTables, DensityEffectMatchesEstarTables) {
   for (const char* f :
        {"water_liquid.density", "tissue_soft_icrp.density", "bone_cortical_icrp.density",
@@ -98,12 +101,12 @@ TEST(ElectronTables, DensityEffectMatchesEstarTables) {
       return zs;
     }());
     const ElectronMediumPhysics m(ref.medium, d, ref.i_ev);
-    for (double t : {0.1, 0.5, 1.0, 3.0, 10.0}) {
+    for (double t : {0.1, 0.5, 1.0, 3.0, 10.0, 100.0, 1000.0}) {
       const double dref = testref::delta_at(ref, t);
-      EXPECT_NEAR(m.density_effect(t), dref, 0.02 + 0.03 * dref) << f << " T=" << t;
+      EXPECT_NEAR(m.density_effect(t), dref, 0.003 + 0.002 * dref) << f << " T=" << t;
       const double sref =
           testref::icru37_scol_electron(m.z_over_a(), ref.i_ev, dref, t) * ref.density;
-      EXPECT_NEAR(m.s_col(t, false) / sref, 1.0, 0.005) << f << " T=" << t;
+      EXPECT_NEAR(m.s_col(t, false) / sref, 1.0, 0.001) << f << " T=" << t;
     }
   }
 }
