@@ -40,6 +40,7 @@ enum class ElectronQuantity : int {
   kDensityEffect,                // Sternheimer delta (dimensionless; same for e- and e+)
   kSoftRange,                    // integral of dT / (S_col,restricted + S_rad,restricted), cm
   kSoftStraggling,               // Omega^2: variance of the soft collision loss per path, MeV^2/cm
+  kAnnihilationXs,               // positron two-photon annihilation in flight, cm^-1 (0 for e-)
   kCount
 };
 

@@ -16,8 +16,8 @@
 namespace gpudose {
 namespace {
 
-// 2: soft range and soft straggling tables added.
-constexpr int kFormatVersion = 2;
+// 2: soft range and soft straggling tables added; 3: positron annihilation.
+constexpr int kFormatVersion = 3;
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -34,7 +34,8 @@ const char* const kQuantityNames[kNq] = {"s_col_mev_cm",
                                          "lambda2_cm",
                                          "density_effect",
                                          "soft_range_cm",
-                                         "soft_straggling_mev2_per_cm"};
+                                         "soft_straggling_mev2_per_cm",
+                                         "annihilation_xs_per_cm"};
 
 // 4-point Gauss-Legendre nodes and weights on [-1, 1].
 const double kGlX[4] = {-0.86113631159405258, -0.33998104358485626, 0.33998104358485626,
@@ -262,6 +263,7 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
         set(ElectronQuantity::kDensityEffect, phys.density_effect(t));
         set(ElectronQuantity::kSoftRange, soft_range);
         set(ElectronQuantity::kSoftStraggling, phys.soft_straggling(t, opt.wcc_mev, pos));
+        set(ElectronQuantity::kAnnihilationXs, pos ? phys.annihilation_xs(t) : 0.0);
       }
     }
     // Hard-bremsstrahlung photon-energy CDFs: pdf in x = ln(W/T) is the spectrum
@@ -445,6 +447,10 @@ std::vector<std::tuple<std::string, double, std::string>> describe_electron(
   rows.emplace_back("CSDA range (at this density)", q(ElectronQuantity::kCsdaRange), "cm");
   rows.emplace_back("soft collision straggling Omega^2 (W < Wcc)",
                     q(ElectronQuantity::kSoftStraggling), "MeV2/cm");
+  if (positron) {
+    rows.emplace_back("annihilation cross section (in flight)",
+                      q(ElectronQuantity::kAnnihilationXs), "1/cm");
+  }
   rows.emplace_back("soft range (restricted stopping powers)", q(ElectronQuantity::kSoftRange),
                     "cm");
   rows.emplace_back("collision cut-off Wcc", v.wcc_mev, "MeV");
@@ -488,7 +494,8 @@ ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_ind
                 "lambda1_cm",
                 "lambda2_cm",
                 "soft_range_cm",
-                "soft_straggling_MeV2_per_cm"};
+                "soft_straggling_MeV2_per_cm",
+                "annihilation_xs_per_cm"};
   const int p = positron ? 1 : 0;
   const double rho = v.density[medium_index];
   for (int i = 0; i < v.n_energy; ++i) {
@@ -502,7 +509,8 @@ ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_ind
          t(ElectronQuantity::kStoppingRadiativeRestricted), t(ElectronQuantity::kHardInelasticXs),
          t(ElectronQuantity::kHardBremsXs), t(ElectronQuantity::kElasticXs),
          t(ElectronQuantity::kTransportMfp1), t(ElectronQuantity::kTransportMfp2),
-         t(ElectronQuantity::kSoftRange), t(ElectronQuantity::kSoftStraggling)});
+         t(ElectronQuantity::kSoftRange), t(ElectronQuantity::kSoftStraggling),
+         t(ElectronQuantity::kAnnihilationXs)});
   }
   return out;
 }

@@ -20,7 +20,8 @@
 //   (W > Wcr) macroscopic cross sections (cm^-1); total elastic cross section (cm^-1); first and
 //   second transport mean free paths lambda_1, lambda_2 (cm); Sternheimer delta; the soft range
 //   int dT/(S_col,restricted + S_rad,restricted) (cm) for electron_energy_after_soft_path(); the
-//   soft-collision straggling Omega^2 (MeV^2/cm); and per medium and grid energy the
+//   soft-collision straggling Omega^2 (MeV^2/cm); the positron annihilation-in-flight cross
+//   section (cm^-1, Heitler; zero rows for electrons); and per medium and grid energy the
 //   cumulative distribution of the hard-bremsstrahlung photon energy on
 //   n_kappa nodes uniform in ln(W/T) from ln(Wcr/T) to 0 (sample_hard_brems_energy()).
 // CSDA range: R(T) = R(T_0) + int_{T_0}^{T} dT'/S_tot(T'), with 4-point Gauss-Legendre

@@ -390,6 +390,15 @@ double ElectronMediumPhysics::elastic_xs(double t_mev, bool positron) const {
   return s;
 }
 
+double ElectronMediumPhysics::annihilation_xs(double t_mev) const {
+  constexpr double kRe = 2.8179403262e-13;  // classical electron radius, cm (CODATA 2018)
+  constexpr double kPi = 3.14159265358979323846;
+  const double g = 1 + t_mev / kElectronMassMeV;
+  const double root = std::sqrt(g * g - 1);
+  return n_e_ * kPi * kRe * kRe / (g + 1) *
+         ((g * g + 4 * g + 1) / (g * g - 1) * std::log(g + root) - (g + 3) / root);
+}
+
 double ElectronMediumPhysics::transport_mfp1(double t_mev, bool positron) const {
   double s = 0;
   for (const auto& p : parts_) {

@@ -91,7 +91,12 @@ class ElectronMediumPhysics {
   double soft_straggling(double t_mev, double wcc_mev, bool positron) const;
   double hard_inelastic_xs(double t_mev, double wcc_mev, bool positron) const;
   double hard_brems_xs(double t_mev, double wcr_mev, bool positron) const;
-  double elastic_xs(double t_mev, bool positron) const;      // cm^-1
+  double elastic_xs(double t_mev, bool positron) const;  // cm^-1
+  // Two-photon annihilation in flight of a positron with the medium's electrons (free, at rest):
+  // Heitler's cross section (W. Heitler, The Quantum Theory of Radiation, 3rd ed. 1954; the form
+  // used by PENELOPE and EGS), Sigma = n_e pi r_e^2 / (gamma + 1) [(gamma^2 + 4 gamma + 1) /
+  // (gamma^2 - 1) ln(gamma + sqrt(gamma^2 - 1)) - (gamma + 3) / sqrt(gamma^2 - 1)], cm^-1.
+  double annihilation_xs(double t_mev) const;
   double transport_mfp1(double t_mev, bool positron) const;  // cm
   double transport_mfp2(double t_mev, bool positron) const;  // cm
   // Medium bremsstrahlung spectrum sum_j N_j Z_j^2 chi_j(T, kappa) (mb/cm3, electrons): the

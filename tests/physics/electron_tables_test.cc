@@ -456,6 +456,32 @@ TEST(ElectronTables, SoftStragglingBohrLimit) {
   EXPECT_NEAR(w.soft_straggling(0.1, 0.2, false), w.soft_straggling(0.1, 0.05, false), 1e-12);
 }
 
+// Heitler's annihilation cross section: at low energy it tends to Dirac's non-relativistic
+// limit pi r_e^2 c/v per electron (within 2 % at 1 keV), and at high energy to
+// pi r_e^2 / gamma (ln 2 gamma - 1), whose corrections are O(ln(2 gamma) / gamma) (8 % at
+// 20 MeV), so it is checked at 10 GeV (within 0.5 %); both limits follow from Heitler's formula
+// independently of how it is coded (W. Heitler 1954).
+TEST(ElectronTables, AnnihilationLimits) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  const double pr2 = M_PI * 2.8179403262e-13 * 2.8179403262e-13;
+  {
+    const double t = 1e-3;
+    const double g = 1 + t / kElectronMassMeV;
+    const double beta = std::sqrt(1 - 1 / (g * g));
+    EXPECT_NEAR(w.annihilation_xs(t) / (w.electron_density() * pr2 / beta), 1.0, 0.02);
+  }
+  {
+    const double t = 1e4;
+    const double g = 1 + t / kElectronMassMeV;
+    EXPECT_NEAR(w.annihilation_xs(t) / (w.electron_density() * pr2 / g * (std::log(2 * g) - 1)),
+                1.0, 0.005);
+  }
+  EXPECT_EQ(library().value(ElectronQuantity::kAnnihilationXs, 0, 0, 1.0), 0.0);
+  EXPECT_NEAR(
+      library().value(ElectronQuantity::kAnnihilationXs, 1, 0, 1.0) / w.annihilation_xs(1.0), 1.0,
+      1e-3);
+}
+
 // Sampled hard-bremsstrahlung photon energies: the mean W/T over 200000 samples equals the
 // spectrum-weighted mean from direct quadrature within 5 standard errors.
 TEST(ElectronTables, HardBremsSamplingMean) {
