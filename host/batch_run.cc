@@ -120,6 +120,19 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
                     "choose a writable -o destination");
   }
   OutputLock lock(dir);
+  // Temporary files of a table or provenance write that a crash cut short (we hold the lock,
+  // so no other run is writing them).
+  {
+    fs::path parent = fs::path(o.output).parent_path();
+    if (parent.empty()) parent = ".";
+    const std::string table_tmp = fs::path(o.output).filename().string() + ".tmp.";
+    const std::string prov_tmp = fs::path(provenance_path(o.output)).filename().string() + ".tmp.";
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(table_tmp, 0) == 0 || name.rfind(prov_tmp, 0) == 0)
+        fs::remove(entry.path(), ec);
+    }
+  }
   const std::string plan_copy = dir + "/plan.json";
   if (fs::exists(plan_copy)) {
     Plan stored;

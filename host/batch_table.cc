@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "host/batch_io.hh"
@@ -267,7 +268,6 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
     require_same("engine build", records.front().git_commit, r.git_commit, r.job_id);
     require_same("engine version", records.front().engine, r.engine, r.job_id);
     require_same("physics library", records.front().physics_digest, r.physics_digest, r.job_id);
-    require_same("back end", records.front().backend, r.backend, r.job_id);
     auto [it, fresh] = phantom_digest.insert({r.model, r.phantom_digest});
     if (!fresh) require_same(r.model + " phantom", it->second, r.phantom_digest, r.job_id);
   }
@@ -297,7 +297,13 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
       attr_string(root, "engine", records.empty() ? "" : records.front().engine);
       attr_string(root, "git_commit", records.empty() ? "" : records.front().git_commit);
       attr_string(root, "physics_digest", records.empty() ? "" : records.front().physics_digest);
-      attr_string(root, "backend", records.empty() ? "" : records.front().backend);
+      // Back ends may differ between shards (GPU and CPU nodes): each job's is in its group;
+      // this attribute lists them all, e.g. "cpu+cuda".
+      std::set<std::string> backends;
+      for (const JobRecord& r : records) backends.insert(r.backend);
+      std::string backend_list;
+      for (const auto& b : backends) backend_list += (backend_list.empty() ? "" : "+") + b;
+      attr_string(root, "backend", backend_list);
       attr_string(root, "sampling", plan.sampling);
       attr_double(root, "photon_cutoff_mev", plan.cutoff_mev);
       attr_string(root, "electron_transport", plan.electron_transport);

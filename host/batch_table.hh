@@ -4,7 +4,8 @@
 //   /                      attributes: format "gpudose-batch-table", format_version 1,
 //                          plan_hash, seed, shard ("1/1" for a complete table, "K/N" for a
 //                          shard), jobs_in_plan, jobs_in_shard, jobs_in_table, engine,
-//                          git_commit, physics_digest, sampling, photon_cutoff_mev,
+//                          git_commit, physics_digest, backend (all jobs' back ends, e.g.
+//                          "cpu" or "cpu+cuda"), sampling, photon_cutoff_mev,
 //                          electron_transport, units
 //   /plan                  the plan JSON (as `batch plan` writes it), one string
 //   /job_ids               uint32 [jobs_in_table], ascending

@@ -59,10 +59,10 @@ case "$case_name" in
     "$gpudose" batch run "$plan" -o "$d/t.h5" --threads 1 --quiet &
     pid=$!
     # SIGKILL as soon as the first job record exists (bounded wait: 120 s).
-    for _ in $(seq 1 2400); do
+    for _ in $(seq 1 12000); do
       compgen -G "$d/t.h5.jobs/job-*.json" >/dev/null && break
       kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
+      sleep 0.01
     done
     kill -0 "$pid" 2>/dev/null || fail "the run ended before it could be killed (jobs too short)"
     kill -KILL "$pid"
@@ -75,6 +75,21 @@ case "$case_name" in
     grep -q "6 jobs, $n done" "$d/status.txt" || fail "status of the killed run"
     "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
     cmp "$d/t.h5" "$ref/ref.h5" || fail "resumed table differs from the uninterrupted run"
+    # Killed at arbitrary moments (start-up, mid-job, writing a record or the table), then
+    # finished: still the same bytes, and no temporary file left behind.
+    delays=(0.15 0.4 0.7 0.25 0.9 0.55 1.1 0.35)
+    for delay in "${delays[@]}"; do
+      "$gpudose" batch run "$plan" -o "$d/k.h5" --threads 1 --quiet &
+      pid=$!
+      sleep "$delay"
+      kill -KILL "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
+    echo "after ${#delays[@]} kills: $(compgen -G "$d/k.h5.jobs/job-*.json" | wc -l) of 6 recorded"
+    "$gpudose" batch run "$plan" -o "$d/k.h5" --quiet
+    cmp "$d/k.h5" "$ref/ref.h5" || fail "table after repeated kills differs"
+    ! compgen -G "$d/*.tmp.*" >/dev/null || fail "temporary files left: $(ls "$d")"
+    ! compgen -G "$d/k.h5.jobs/*.tmp.*" >/dev/null || fail "temporary records left"
     # Also through --stop-after (a clean stop) and a resume with another thread count.
     "$gpudose" batch run "$plan" -o "$d/u.h5" --threads 2 --stop-after 2 --quiet
     [ "$(compgen -G "$d/u.h5.jobs/job-*.json" | wc -l)" -eq 2 ] || fail "--stop-after 2"

@@ -138,6 +138,19 @@ TEST(BatchTable, RoundTripAndSameBytesInAnyRecordOrder) {
   fs::remove_all(dir);
 }
 
+TEST(BatchTable, JobsOfDifferentBackEndsKeepTheirOwn) {
+  const std::string dir = temp_dir();
+  const Plan p = two_job_plan();
+  std::vector<JobRecord> recs = {record_for(p, 0), record_for(p, 1), record_for(p, 2)};
+  recs[1].backend = "cuda";  // a GPU shard merged with CPU shards
+  write_table(dir + "/mixed.h5", p, ShardSpec{1, 1}, 3, recs);
+  const TableContents t = read_table(dir + "/mixed.h5");
+  ASSERT_EQ(t.records.size(), 3u);
+  EXPECT_EQ(t.records[0].backend, "cpu");
+  EXPECT_EQ(t.records[1].backend, "cuda");
+  fs::remove_all(dir);
+}
+
 TEST(BatchTable, MixedBuildsAndBadFilesAreRefused) {
   const std::string dir = temp_dir();
   const Plan p = two_job_plan();

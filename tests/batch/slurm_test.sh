@@ -22,6 +22,8 @@ for tool in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
     skip "$tool is not installed (Debian packages munge and slurm-wlm; tools/setup installs them)"
 done
 export PATH="$PATH:/usr/sbin"
+# slurmd starts job steps through setuid/initgroups: a single-node cluster needs root.
+[ "$(id -u)" -eq 0 ] || skip "not root: slurmd cannot launch jobs without root (CI runs as root)"
 [ -f "$plan" ] && [ -f "$ref" ] || fail "the reference plan/table is missing (fixture batch.cli.reference)"
 
 tmp="$(mktemp -d /tmp/gpudose-slurm.XXXXXX)"
