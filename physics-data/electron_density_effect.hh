@@ -8,10 +8,10 @@
 //    compounds as insulators; we do the same for every medium with more than one element);
 //  - the plasma energy is h_bar omega_p = h_bar c sqrt(4 pi n_e r_e) (28.816 sqrt(rho Z/A) eV);
 //  - the frequencies nu_i = rho_s E_i / h_bar omega_p are scaled by one factor rho_s chosen so that
-//      ln I = sum_i f_i ln( h_bar omega_p sqrt(nu_i^2 + (2/3) f_i) ) + f_c ln(h_bar omega_p
-//      sqrt(f_c))
+//      ln(I / h_bar omega_p) = sum_i f_i ln sqrt(nu_i^2 + (2/3) f_i) + f_c ln sqrt(f_c)
 //    reproduces the medium's mean excitation energy (the (2/3) f_i term is part of the model:
-//    dropping it overestimates delta, e.g. 0.284 instead of 0.243 for water at 1 MeV);
+//    dropping it overestimates delta: 0.252 instead of 0.243 for water at 1 MeV when dropped here
+//    everywhere, 0.284 in the variant quoted by the data README);
 //  - for a particle with eta = beta gamma, L >= 0 solves sum_i f_i / (nu_i^2 + L^2) = 1/eta^2 and
 //      delta = sum_i f_i ln(1 + L^2 / l_i^2) - L^2 (1 - beta^2),  l_i^2 = nu_i^2 + (2/3) f_i,
 //    (l_c^2 = f_c for conduction electrons); for insulators delta = 0 below the threshold where

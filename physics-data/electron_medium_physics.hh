@@ -6,15 +6,15 @@
 // sections cm^-1, mean free paths cm. Divide by the density for mass quantities.
 //
 // Models and approximations (each named, with its source):
-//  - Collision stopping power S_col: Bethe formula in the form of ICRU Report 37 (1984), eqs.
-//    2.2-2.5, with the Moller function F-(tau) for electrons and the Bhabha function F+(tau) for
-//    positrons, and the Sternheimer density effect (electron_density_effect.hh). No shell
-//    correction (as ESTAR), so S_col is less accurate below ~10 keV (ICRU 37 quotes 5-10 %
-//    at 1-10 keV in low-Z media).
+//  - Collision stopping power S_col: Bethe formula in the form of ICRU Report 37 (1984), with
+//    the Moller function F-(tau) for electrons and the Bhabha function F+(tau) for positrons,
+//    and the Sternheimer density effect (electron_density_effect.hh). No shell correction (as
+//    ESTAR), so S_col is least accurate at the lowest energies: the Bethe theory assumes
+//    T >> the binding energies, and ICRU 37 gives its largest uncertainties below ~10 keV.
 //  - Mean excitation energy I: an explicit value (e.g. water 75 eV, ICRU 37) when given;
 //    otherwise the ICRU 37 Bragg rule ln I = sum_j w_j (Z/A)_j ln I_j / sum_j w_j (Z/A)_j, where
 //    for condensed media (density >= 0.01 g/cm3) I_j are the ICRU 37 values for elements bound in
-//    compounds (ICRU 37 Sec. 4.3, after Seltzer and Berger 1982): H 19.2, C 81, N 82, O 106,
+//    compounds (ICRU 37, after Seltzer and Berger 1982): H 19.2, C 81, N 82, O 106,
 //    F 112, Cl 180 eV and 1.13 x the elemental I for all other elements; for gases (density <
 //    0.01 g/cm3) I_j are the elemental (gas) values of density_effect.h5.
 //  - Radiative stopping power S_rad: Seltzer-Berger spectra (electron-nucleus plus
