@@ -73,6 +73,41 @@ double radiative_yield(double z, double t_mev) {
   return a / (1 + a);
 }
 
+// Energy-weighted mean radiative yield of the electrons a process sets in motion,
+// <T Y(T)> / <T>: g is the fraction of the transferred energy radiated, so each electron's
+// yield counts with its energy. Compton: over the Klein-Nishina electron spectrum (binding
+// ignored: Y matters only above ~1 MeV where S(x) = Z at nearly all angles).
+double compton_weighted_yield(double z, double e_mev) {
+  const double k = e_mev / kElectronMassMeV;
+  const int n = 128;  // even
+  double num = 0, den = 0;
+  for (int j = 0; j <= n; ++j) {
+    const double mu = -1.0 + 2.0 * j / n;
+    const double r = 1.0 / (1.0 + k * (1.0 - mu));
+    const double kn = r * r * (r + 1.0 / r - (1.0 - mu * mu));
+    const double w = (j == 0 || j == n) ? 1.0 : (j % 2 ? 4.0 : 2.0);
+    const double t = e_mev * (1.0 - r);
+    num += w * kn * t * radiative_yield(z, t);
+    den += w * kn * t;
+  }
+  return den > 0 ? num / den : 0.0;
+}
+
+// Pair: electron and positron share T_total = E - 2 m c^2, taken as uniform sharing (the
+// Bethe-Heitler spectrum is nearly flat in tissue at these energies); the positron's
+// annihilation in flight is not counted in g (an underestimate of g of a few per cent of g).
+double pair_weighted_yield(double z, double t_total) {
+  if (t_total <= 0) return 0.0;
+  const int n = 64;  // midpoint rule in the electron's share
+  double num = 0, den = 0;
+  for (int j = 0; j < n; ++j) {
+    const double t = t_total * (j + 0.5) / n;
+    num += t * radiative_yield(z, t);
+    den += t;
+  }
+  return num / den;
+}
+
 std::string relative_to(const std::string& path, const std::string& base) {
   return std::filesystem::path(path).lexically_relative(base).generic_string();
 }
@@ -390,16 +425,14 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
       lib.mass_mu_total[m * n + k] = total;
       const double mu_tr = photo_tr + inc_tr + pair_tr;
       lib.mass_mu_tr[m * n + k] = mu_tr;
-      // Mean initial kinetic energies: photoelectron ~ E (binding energy goes to Auger
-      // electrons and fluorescence, both low energy); Compton electron <T> = f_inc E (via
-      // inc_tr/p_inc); each pair particle (E - 2mc^2)/2.
-      const double t_inc = p[kPhotonIncoherent] > 0 ? e_mev * inc_tr / p[kPhotonIncoherent] : 0;
-      const double t_pair = 0.5 * std::max(0.0, e_mev - 2 * kElectronMassMeV);
-      const double g = mu_tr > 0 ? (photo_tr * radiative_yield(z_mean, e_mev) +
-                                    inc_tr * radiative_yield(z_mean, t_inc) +
-                                    pair_tr * radiative_yield(z_mean, t_pair)) /
-                                       mu_tr
-                                 : 0.0;
+      // Energy-weighted yields per process: photoelectron T ~ E (the binding energy goes to
+      // Auger electrons and fluorescence, both low energy), Compton and pair spectra above.
+      const double g = mu_tr > 0
+                           ? (photo_tr * radiative_yield(z_mean, e_mev) +
+                              inc_tr * compton_weighted_yield(z_mean, e_mev) +
+                              pair_tr * pair_weighted_yield(z_mean, e_mev - 2 * kElectronMassMeV)) /
+                                 mu_tr
+                           : 0.0;
       lib.mass_mu_en[m * n + k] = mu_tr * (1 - g);
     }
     double smax = 0;

@@ -16,12 +16,13 @@
 //    incoherent: <T>/E from Klein-Nishina weighted by S(x) (numerical integration; the
 //    fluorescence after Compton vacancies is neglected: < 0.1 % for tissue); pair (both
 //    fields): 1 - 2 m c^2 / E.
-//  - mu_en/rho = mu_tr/rho (1 - g), with the radiative yield g approximated by the
-//    Koch & Motz (1959) formula Y(T) = 6e-4 Z T / (1 + 6e-4 Z T) [T in MeV] (as quoted by
-//    F. H. Attix, Introduction to Radiological Physics and Radiation Dosimetry, 1986), Z the
-//    electron-weighted mean Z, T the mean initial kinetic energy of each process's electrons.
-//    This approximation is good to a few per cent of g, i.e. well below 1 % of mu_en for
-//    tissues below 10 MeV (test against NIST water values).
+//  - mu_en/rho = mu_tr/rho (1 - g), with the radiative yield Y(T) of an electron approximated
+//    by the Koch & Motz (1959) formula Y(T) = 6e-4 Z T / (1 + 6e-4 Z T) [T in MeV] (as quoted
+//    by F. H. Attix, Introduction to Radiological Physics and Radiation Dosimetry, 1986), Z the
+//    electron-weighted mean Z of the medium, and g the energy-weighted mean of Y over the
+//    electrons of each process (photoelectron T = E; Klein-Nishina Compton spectrum; uniform
+//    pair sharing). Positron annihilation in flight is not included. Water against NIST
+//    (Hubbell & Seltzer): within 0.2 % up to 1 MeV, +1.5 % at 10 MeV (test prints it).
 #pragma once
 
 #include <string>
