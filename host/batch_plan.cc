@@ -104,9 +104,9 @@ std::string PlanJob::source_query() const {
 
 std::vector<double> energy_preset(const std::string& name) {
   if (name == "opendose") {
-    // OpenDose SAF tables: 91 energies log-spaced from 5 keV to 10 MeV (Chauvin et al.,
-    // "OpenDose: open-access resource for nuclear medicine dosimetry", J Nucl Med 61 (2020)
-    // 1514-1519), i.e. E_i = 0.005 MeV x 2000^(i/90); the end points are set exactly.
+    // The OpenDose SAF energy grid as gpudose issue 7 specifies it: 91 energies log-spaced
+    // from 5 keV to 10 MeV (OpenDose: Chauvin et al., J Nucl Med 61 (2020) 1514-1519, and
+    // opendose.org), i.e. E_i = 0.005 MeV x 2000^(i/90); the end points are set exactly.
     std::vector<double> e(91);
     for (int i = 0; i < 91; ++i) e[i] = 0.005 * std::pow(2000.0, i / 90.0);
     e.front() = 0.005;

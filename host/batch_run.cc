@@ -238,7 +238,17 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     rq.backend = o.backend;
     rq.devices = o.devices;
     rq.threads = o.threads;
-    RunResult r = run_job(rq, *phantom, *library);
+    // Within a long job, the scheduler's own progress lines (every ~2 s); its other messages
+    // (back-end choice) would repeat for every job.
+    std::function<void(const std::string&)> job_log;
+    if (say) {
+      job_log = [&](const std::string& line) {
+        if (line.find("ETA") != std::string::npos) {
+          say("batch: job " + std::to_string(pj.job_id) + ": " + line);
+        }
+      };
+    }
+    RunResult r = run_job(rq, *phantom, *library, job_log);
     r.provenance.insert(r.provenance.begin() + 3, {"command", command_line});
     JobRecord rec = make_job_record(plan, pj, r, checksum_list_digest(phantom->source_checksums),
                                     physics_digest);

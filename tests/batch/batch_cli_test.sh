@@ -48,6 +48,27 @@ case "$case_name" in
     [ -f "$ref/ref.provenance.json" ] || fail "no provenance file"
     "$gpudose" batch status "$ref/ref.h5" | tee "$ref/status.txt"
     grep -q "6 jobs, 6 done, 0 missing" "$ref/status.txt" || fail "status of the reference"
+    # --sources all: OpenDose's source numbers 1..172 present in each model (the data README:
+    # AF has no prostate, ID 115; AM no ovaries, IDs 111-112), 91 energies, unique job ids.
+    "$gpudose" batch plan --models all --sources all --energies opendose --histories 1e8 \
+      -o "$ref/all.json" >/dev/null
+    /usr/bin/python3 - "$ref/all.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+jobs = plan["jobs"]
+assert [j["job_id"] for j in jobs] == list(range(len(jobs)))
+for model, absent in (("AF", 115), ("AM", 111)):
+    mine = [j for j in jobs if j["model"] == model]
+    numbers = sorted({j["source_number"] for j in mine})
+    assert all(1 <= n <= 172 for n in numbers), numbers
+    assert {95, 141, 142, 172} <= set(numbers), numbers
+    assert absent not in numbers, (model, absent)
+    assert len(mine) == 91 * len(numbers)
+    energies = sorted({j["energy_mev"] for j in mine})
+    assert len(energies) == 91 and energies[0] == 0.005 and energies[-1] == 10.0
+    assert all(j["histories"] == 100000000 and j["particle"] == "photon" for j in mine)
+    print(model, len(numbers), "sources,", len(mine), "jobs")
+PY
     # Running again changes nothing: everything is recorded, the table is rebuilt identically.
     cp "$ref/ref.h5" "$ref/ref.copy.h5"
     "$gpudose" batch run "$plan" -o "$ref/ref.h5" --quiet
