@@ -67,6 +67,20 @@ class CudaPhotonRunner : public BatchRunner {
     t.transition_cum = upload(L.transition_cum);
     t.majorant = upload(L.majorant);
     history_.physics.catalog_medium = upload(job.catalog_medium());
+    // Electron tables (same layout, device pointers) when electrons are transported.
+    if (job.electron_library() != nullptr) {
+      ElectronTablesView& e = history_.electrons.tables;
+      const std::size_t per_q = 2ull * e.n_media * e.n_energy;
+      for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
+        e.table[q] = upload_n(e.table[q], per_q);
+      }
+      e.energy = upload_n(e.energy, static_cast<std::size_t>(e.n_energy));
+      e.density = upload_n(e.density, static_cast<std::size_t>(e.n_media));
+      e.brems_cdf =
+          upload_n(e.brems_cdf, static_cast<std::size_t>(e.n_media) * e.n_energy * e.n_kappa);
+      history_.electrons.library_medium = history_.physics.catalog_medium;
+      history_.electrons.phantom = history_.phantom;
+    }
   }
 
   ~CudaPhotonRunner() override {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "host/user_error.hh"
 #include "kernels/constants.hh"
 #include "phantoms/regions.hh"
+#include "physics-data/media_catalog.hh"
 
 namespace gpudose {
 namespace {
@@ -46,15 +48,33 @@ std::string number(double v) {
 
 }  // namespace
 
+int particle_code(const std::string& particle) {
+  return particle == "electron" ? 1 : (particle == "positron" ? 2 : 0);
+}
+
+// Energy one history emits: a source positron's history includes its 2 m c^2 of annihilation.
+double emitted_mev(const JobRequest& o) {
+  return o.energy_mev + (o.particle == "positron" ? 2 * kElectronMassMeV : 0.0);
+}
+
 void validate_job_request(const JobRequest& o) {
-  if (o.particle != "photon") {
-    if (o.particle == "electron" || o.particle == "positron") {
-      throw UserError(o.particle + " sources are not available yet",
-                      "coupled electron transport is still being built",
-                      "run --particle photon (secondary electrons deposit locally)");
-    }
-    throw UserError("unknown particle '" + o.particle + "'", "expected photon",
-                    "use --particle photon");
+  if (o.particle != "photon" && o.particle != "electron" && o.particle != "positron") {
+    throw UserError("unknown particle '" + o.particle + "'",
+                    "expected photon, electron or positron", "use --particle photon");
+  }
+  if (o.electrons != "transport" && o.electrons != "local") {
+    throw UserError("unknown --electrons mode '" + o.electrons + "'", "expected transport or local",
+                    "use --electrons transport (default) or --electrons local");
+  }
+  if (o.particle != "photon" && o.electrons == "local") {
+    throw UserError("--electrons local applies to photon sources",
+                    "a " + o.particle + " source is always transported",
+                    "leave --electrons out for --particle " + o.particle);
+  }
+  if (!(o.electron_cutoff_mev >= 1e-3 && o.electron_cutoff_mev <= 1.0)) {
+    throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
+                    "got " + number(o.electron_cutoff_mev),
+                    "the default is 0.01 MeV (the tables start at 1 keV)");
   }
   if (!(o.energy_mev > 0) || !std::isfinite(o.energy_mev)) {
     throw UserError("--energy must be a positive number of MeV", "got " + number(o.energy_mev),
@@ -78,15 +98,73 @@ void validate_job_request(const JobRequest& o) {
   }
 }
 
+bool job_needs_electrons(const JobRequest& o) {
+  return o.particle != "photon" || o.electrons == "transport";
+}
+
+namespace {
+
+std::string electron_library_path_next_to(const std::string& photon_library_path) {
+  return (std::filesystem::path(photon_library_path).parent_path() / "electron.h5").string();
+}
+
+}  // namespace
+
+ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
+                                        const std::function<void(const std::string&)>& log) {
+  const std::string path = electron_library_path_next_to(default_photon_library_path(cache_dir));
+  const MediaCatalog catalog = load_media_catalog(data_dir);
+  if (std::filesystem::is_regular_file(path)) {
+    try {
+      ElectronLibrary lib = load_electron_library(path);
+      bool same = lib.n_media() == static_cast<int>(catalog.size());
+      for (std::size_t m = 0; same && m < catalog.size(); ++m) {
+        same = lib.medium_names()[m] == catalog[m].medium.name;
+      }
+      if (same) return lib;
+    } catch (const UserError&) {
+      // unreadable or of another format: rebuilt below
+    }
+  }
+  if (log) log("building the electron library " + path + " ...");
+  ElectronLibraryOptions options;
+  std::vector<Medium> media;
+  for (const auto& c : catalog.media()) {
+    media.push_back(c.medium);
+    options.mean_excitation_ev.push_back(c.mean_excitation_ev);
+  }
+  return build_electron_library(media, data_dir, path, options);
+}
+
 PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
                                     const std::function<void(const std::string&)>& log) {
   const std::string path = default_photon_library_path(cache_dir);
-  if (photon_library_is_current(path, data_dir)) return load_photon_library(path);
-  if (log) log("building the photon library " + path + " ...");
-  return build_photon_library(data_dir, path);
+  PhotonLibrary lib =
+      photon_library_is_current(path, data_dir) ? load_photon_library(path) : PhotonLibrary{};
+  if (lib.path.empty()) {
+    if (log) log("building the photon library " + path + " ...");
+    lib = build_photon_library(data_dir, path);
+  }
+  ensure_electron_library(data_dir, cache_dir, log);
+  return lib;
 }
 
 RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
+                  const std::function<void(const std::string&)>& log) {
+  validate_job_request(o);
+  if (!job_needs_electrons(o)) return run_job(o, phantom, library, nullptr, log);
+  const std::string path = electron_library_path_next_to(library.path);
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UserError("electron library '" + path + "' not found",
+                    "this job transports electrons (--electrons transport or a charged source)",
+                    "run `gpudose physics build`, or --electrons local for a photon source");
+  }
+  const ElectronLibrary electrons = load_electron_library(path);
+  return run_job(o, phantom, library, &electrons, log);
+}
+
+RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
+                  const ElectronLibrary* electrons,
                   const std::function<void(const std::string&)>& log) {
   validate_job_request(o);
   PhotonJobConfig config;
@@ -97,7 +175,11 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   config.job_id = o.job_id;
   config.cutoff_mev = o.cutoff_mev;
   config.majorant_block = o.majorant_block;
-  const PhotonJob job(phantom, library, config);
+  config.particle = particle_code(o.particle);
+  config.electrons = job_needs_electrons(o) ? ElectronMode::kTransport : ElectronMode::kLocal;
+  config.electron.absorption_mev = o.electron_cutoff_mev;
+  const PhotonJob job(phantom, library, config,
+                      config.electrons == ElectronMode::kTransport ? electrons : nullptr);
 
   // Targets: every organ and compound region (a compound region that repeats an organ under
   // the organ's own name adds nothing); tally bins are the phantom's labels.
@@ -147,10 +229,10 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
                                          1, (plan.max_histories + kDefaultBatchesForFixedN - 1) /
                                                 kDefaultBatchesForFixedN);
   }
-  if (plan.batch_size > max_batch_histories(o.energy_mev)) {
+  if (plan.batch_size > max_batch_histories(emitted_mev(o))) {
     throw UserError("--batch-size " + std::to_string(plan.batch_size) + " is too large",
                     "a batch tally would overflow 64 bits",
-                    "use at most " + std::to_string(max_batch_histories(o.energy_mev)));
+                    "use at most " + std::to_string(max_batch_histories(emitted_mev(o))));
   }
   rule.time_limit_s = o.time_limit_s;
 
@@ -195,17 +277,19 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   }
   r.wall_s = report.wall_s;
   r.histories_per_s = report.wall_s > 0 ? report.histories / report.wall_s : 0;
-  r.electron_transport = "local";
+  r.electron_transport = job_needs_electrons(o) ? "transport" : "local";
   r.photon_cutoff_mev = o.cutoff_mev;
-  r.escaped_fraction = stats.mean_mev(escaped_target) / o.energy_mev;
-  const double e_joule = o.energy_mev * kMeVToJoule;
+  // AF and SAF per emitted energy (a source positron's includes its annihilation photons).
+  const double emitted = emitted_mev(o);
+  r.escaped_fraction = stats.mean_mev(escaped_target) / emitted;
+  const double e_joule = emitted * kMeVToJoule;
   for (std::size_t t = 0; t < regions.size(); ++t) {
     TargetResult tr;
     tr.name = regions[t].region.name;
     tr.ids = regions[t].region.organ_ids;
     tr.mass_kg = regions[t].mass_kg;
     tr.energy_mev = stats.mean_mev(t);
-    tr.af = tr.energy_mev / o.energy_mev;
+    tr.af = tr.energy_mev / emitted;
     tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
     tr.s_gy = e_joule * tr.saf_per_kg;
     tr.rel_unc = stats.rel_unc(t);
@@ -223,6 +307,16 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
                   {"physics_library", library.path},
                   {"physics_sources_sha256", join_checksums(library.sources)},
                   {"device_bytes_besides_tallies", std::to_string(job.device_bytes())}};
+  if (job.electron_library()) {
+    const ElectronTransportParams& ep = config.electron;
+    r.provenance.push_back({"electron_library", "Wcc " + number(electrons->wcc_mev()) +
+                                                    " MeV, Wcr " + number(electrons->wcr_mev()) +
+                                                    " MeV"});
+    r.provenance.push_back({"electron_transport", "class II condensed history; cut-off " +
+                                                      number(ep.absorption_mev) + " MeV, C1 " +
+                                                      number(ep.c1) + ", max soft loss per step " +
+                                                      number(ep.max_loss_fraction)});
+  }
   return r;
 }
 

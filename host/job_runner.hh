@@ -8,6 +8,7 @@
 
 #include "host/run_result.hh"
 #include "phantoms/phantom.hh"
+#include "physics-data/electron_library.hh"
 #include "physics-data/photon_library.hh"
 
 namespace gpudose {
@@ -15,7 +16,11 @@ namespace gpudose {
 struct JobRequest {
   // What determines the result (with the phantom and the physics library):
   std::string source;
-  std::string particle = "photon";
+  std::string particle = "photon";  // photon, electron or positron
+  // Electrons set in motion by photons: "transport" (coupled transport) or "local" (kerma
+  // approximation: deposited where they are created). Charged sources are always transported.
+  std::string electrons = "transport";
+  double electron_cutoff_mev = 0.01;  // electron/positron tracking cut-off (kinetic energy)
   double energy_mev = 0;
   std::uint64_t histories = 0;     // 0: default (1e6; with an uncertainty rule: the 1e10 cap)
   double uncertainty = 0;          // stop at this relative 1-sigma (0: off)
@@ -38,11 +43,27 @@ void validate_job_request(const JobRequest& request);
 
 // Runs the job. `log` (may be empty) receives one-line progress and back-end messages.
 // The result's provenance holds the engine, the back end, phantom and physics checksums;
-// callers add the command line.
+// callers add the command line. When electrons are needed, this overload loads the electron
+// library that sits next to the photon library (<dir of library.path>/electron.h5, built by
+// ensure_photon_library / `gpudose physics build`).
 RunResult run_job(const JobRequest& request, const Phantom& phantom, const PhotonLibrary& library,
                   const std::function<void(const std::string&)>& log = {});
 
-// The photon library under the cache dir, built first when missing or stale.
+// Same with an electron library in hand (may be null for photon jobs with local electrons).
+RunResult run_job(const JobRequest& request, const Phantom& phantom, const PhotonLibrary& library,
+                  const ElectronLibrary* electrons,
+                  const std::function<void(const std::string&)>& log = {});
+
+// True when the request transports electrons (a charged source, or --electrons transport).
+bool job_needs_electrons(const JobRequest& request);
+
+// The electron library next to the photon library of `cache_dir`
+// (<cache>/physics/electron.h5), built first when missing or not matching the media catalog.
+ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
+                                        const std::function<void(const std::string&)>& log = {});
+
+// The photon library under the cache dir, built first when missing or stale; also makes sure
+// the electron library next to it exists (ensure_electron_library), so that run_job finds it.
 PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
                                     const std::function<void(const std::string&)>& log = {});
 

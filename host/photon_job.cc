@@ -35,9 +35,10 @@ double label_bound(const PhotonTablesView& t, int catalog_medium, double density
 }  // namespace
 
 PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
-                     const PhotonJobConfig& config)
+                     const PhotonJobConfig& config, const ElectronLibrary* electrons)
     : phantom_(phantom),
       library_(library),
+      electrons_(electrons),
       config_(config),
       source_(resolve_region(phantom, config.source)),
       source_voxels_(region_voxels(phantom, source_, config.sampling)),
@@ -51,6 +52,37 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
                                      v.label_density[label], lo, hi);
                 }),
       alias_(source_voxels_.weights) {
+  const bool charged = config.particle != 0;
+  if (charged || config.electrons == ElectronMode::kTransport) {
+    if (electrons_ == nullptr) {
+      throw UserError("no electron library given", "electrons are transported in this job",
+                      "run `gpudose physics build` (it builds <cache>/physics/electron.h5)");
+    }
+    // Both libraries are built from the media catalog in its order; check, do not assume.
+    const auto& names = electrons_->medium_names();
+    bool same = names.size() == library.media_names.size();
+    for (std::size_t m = 0; same && m < names.size(); ++m)
+      same = names[m] == library.media_names[m];
+    if (!same) {
+      throw UserError("the electron library does not hold the photon library's media",
+                      "they were built from different media catalogs",
+                      "rebuild both with `gpudose physics build --force`");
+    }
+  } else {
+    electrons_ = nullptr;  // local electrons: the tables are not used
+  }
+  if (charged) {
+    const double lo = electrons_->energies().front(), hi = electrons_->energies().back();
+    if (!(config.energy_mev >= lo && config.energy_mev <= hi)) {
+      char range[96];
+      std::snprintf(range, sizeof range, "the electron tables cover %g to %g MeV", lo, hi);
+      char energy[32];
+      std::snprintf(energy, sizeof energy, "%g", config.energy_mev);
+      throw UserError(std::string("energy ") + energy + " MeV is out of range", range,
+                      "give --energy in MeV within that range");
+    }
+    return;
+  }
   const double e_min = library.grid.energy.front(), e_max = library.grid.energy.back();
   if (!(config.energy_mev >= std::max(e_min, config.cutoff_mev) && config.energy_mev <= e_max)) {
     char range[96];
@@ -74,8 +106,16 @@ std::size_t PhotonJob::device_bytes() const {
       b(L.shell_binding) + b(L.shell_xs) + b(L.shell_transition_offset) +
       b(L.transition_secondary) + b(L.transition_tertiary) + b(L.transition_energy) +
       b(L.transition_cum) + b(L.majorant) + b(catalog_medium_);
+  std::size_t electron = 0;
+  if (electrons_) {
+    const ElectronTablesView& v = electrons_->view();
+    const std::size_t per_q = 2ull * v.n_media * v.n_energy;
+    electron =
+        sizeof(double) * (per_q * static_cast<int>(ElectronQuantity::kCount) + v.n_energy +
+                          v.n_media + static_cast<std::size_t>(v.n_media) * v.n_energy * v.n_kappa);
+  }
   return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
-         b(source_voxels_.voxels) + tables;
+         b(source_voxels_.voxels) + tables + electron;
 }
 
 PhotonHistoryFunctor PhotonJob::history() const {
@@ -87,7 +127,18 @@ PhotonHistoryFunctor PhotonJob::history() const {
   h.source.energy_mev = config_.energy_mev;
   h.source.alias = alias_.view();
   h.source.voxels = source_voxels_.voxels.data();
+  h.source.particle = config_.particle;
   h.params = PhotonTransportParams{config_.seed, config_.job_id, config_.cutoff_mev};
+  h.electrons.phantom = phantom_.view();
+  h.electrons.params = config_.electron;
+  h.electrons.params.photon_cutoff_mev = config_.cutoff_mev;
+  if (electrons_) {
+    h.electrons.params.mode = ElectronMode::kTransport;
+    h.electrons.tables = electrons_->view();
+    h.electrons.library_medium = catalog_medium_.data();  // same catalog order (checked)
+  } else {
+    h.electrons.params.mode = ElectronMode::kLocal;
+  }
   return h;
 }
 

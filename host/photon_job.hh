@@ -1,5 +1,7 @@
-// A photon job ready to run: the phantom, the photon library, the source region's alias table,
-// the majorant grid and the history functor, shared by every back end.
+// A transport job ready to run: the phantom, the photon library (and the electron library when
+// electrons are transported or are the source), the source region's alias table, the majorant
+// grid and the history functor (kernels/photon_transport.hh, coupled with
+// kernels/electron_transport.hh), shared by every back end.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include "kernels/photon_transport.hh"
 #include "phantoms/phantom.hh"
 #include "phantoms/regions.hh"
+#include "physics-data/electron_library.hh"
 #include "physics-data/photon_library.hh"
 
 namespace gpudose {
@@ -25,14 +28,20 @@ struct PhotonJobConfig {
   double cutoff_mev = 1e-3;
   int majorant_block = 16;  // voxels per majorant block edge (fastest of 8-32 measured)
   int majorant_bins = 128;  // coarse energy bins of the majorant
+  int particle = 0;         // 0 photon, 1 electron, 2 positron (PhotonSourceView::particle)
+  ElectronMode electrons = ElectronMode::kLocal;  // electrons set in motion by photons
+  ElectronTransportParams electron;               // transport parameters (mode set from above)
 };
 
 using PhotonHistoryFunctor = PhotonHistory<PhotonTablesPhysics>;
 
 class PhotonJob {
  public:
-  // Throws UserError for an unknown source region or an energy outside the tables.
-  PhotonJob(const Phantom& phantom, const PhotonLibrary& library, const PhotonJobConfig& config);
+  // Throws UserError for an unknown source region or an energy outside the tables, or when
+  // electrons are needed (charged source or ElectronMode::kTransport) and `electrons` is null
+  // or does not hold the photon library's media.
+  PhotonJob(const Phantom& phantom, const PhotonLibrary& library, const PhotonJobConfig& config,
+            const ElectronLibrary* electrons = nullptr);
   PhotonJob(const PhotonJob&) = delete;
   PhotonJob& operator=(const PhotonJob&) = delete;
 
@@ -46,6 +55,7 @@ class PhotonJob {
   const Phantom& phantom() const { return phantom_; }
   const PhotonLibrary& library() const { return library_; }
   const std::vector<int>& catalog_medium() const { return catalog_medium_; }
+  const ElectronLibrary* electron_library() const { return electrons_; }  // null: local only
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
   const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
@@ -56,6 +66,7 @@ class PhotonJob {
  private:
   const Phantom& phantom_;
   const PhotonLibrary& library_;
+  const ElectronLibrary* electrons_;
   PhotonJobConfig config_;
   Region source_;
   RegionVoxels source_voxels_;

@@ -62,8 +62,12 @@ void run(const RunOptions& o, const GlobalOptions& global) {
             << r.histories << " histories in " << r.batches << " batches (stop: " << r.stop_reason
             << "), " << r.backend << ", " << r.wall_s << " s, " << r.histories_per_s
             << " histories/s\n";
-  std::cout << "electron transport: local (kerma approximation); photon cut-off "
-            << r.photon_cutoff_mev
+  std::cout << "electron transport: "
+            << (r.electron_transport == "local"
+                    ? "local (kerma approximation)"
+                    : "transport (class II condensed history, cut-off " +
+                          std::to_string(o.job.electron_cutoff_mev) + " MeV)")
+            << "; photon cut-off " << r.photon_cutoff_mev
             << " MeV; energy escaping the phantom: " << 100 * r.escaped_fraction
             << " % of emitted\n";
   std::cout << run_result_summary(r, o.top);
@@ -81,7 +85,14 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
                   "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...)")
       ->required();
   cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV")->required();
-  cmd->add_option("--particle", j.particle, "photon (electron: coming)")->capture_default_str();
+  cmd->add_option("--particle", j.particle, "photon, electron or positron")->capture_default_str();
+  cmd->add_option("--electrons", j.electrons,
+                  "Electrons set in motion by photons: transport (coupled transport) or local "
+                  "(kerma approximation, faster)")
+      ->capture_default_str();
+  cmd->add_option("--electron-cutoff", j.electron_cutoff_mev,
+                  "Electron/positron tracking cut-off (kinetic energy), MeV")
+      ->capture_default_str();
   cmd->add_option("--histories", j.histories,
                   "Histories to run (default 1e6; with --uncertainty: the cap, default 1e10)")
       ->transform(kPositiveCount);

@@ -1,14 +1,15 @@
 // The photon transport's physics (the PhotonPhysics concept of photon_transport.hh) on the
 // engine's photon library tables (photon_tables.hh), for host and device.
 //
-// Photoelectric absorption follows the EADL vacancy cascade: the photoelectron (E - binding)
-// deposits locally; each vacancy is filled by a transition sampled from the EADL probabilities
-// (ENDF/B-VIII.0 relaxation sublibrary): a radiative one emits a fluorescence photon (returned
-// to the caller for transport) and moves the vacancy to the filling shell, a non-radiative one
-// emits an Auger electron (deposited locally) and leaves two vacancies. Vacancies in shells
-// bound by less than the photon cut-off are not followed: their fluorescence would be deposited
-// at once anyway. All energy not carried off by fluorescence photons is deposited at the
-// interaction point by the transport (exact bookkeeping there).
+// Photoelectric absorption follows the EADL vacancy cascade: the photoelectron (E - binding) is
+// returned to the transport (transported or deposited locally, see photon_transport.hh); each
+// vacancy is filled by a transition sampled from the EADL probabilities (ENDF/B-VIII.0 relaxation
+// sublibrary): a radiative one emits a fluorescence photon (returned to the caller for transport)
+// and moves the vacancy to the filling shell, a non-radiative one emits an Auger electron
+// (deposited locally) and leaves two vacancies. Vacancies in shells bound by less than the photon
+// cut-off are not followed: their fluorescence would be deposited at once anyway. All energy not
+// carried off by fluorescence photons is deposited at the interaction point by the transport (exact
+// bookkeeping there).
 #pragma once
 
 #include "kernels/photon_tables.hh"
@@ -49,10 +50,12 @@ struct PhotonTablesPhysics {
 
   template <class Rng>
   GD_HOST_DEVICE int photoelectric(int medium, int i, double e, Rng& rng, double* fluo,
-                                   int max_fluo) const {
+                                   int max_fluo, double* photoelectron) const {
     const int m = catalog_medium[medium];
     const int el = t.sample_photo_element(m, i, e, rng.uniform());
     const int shell = t.sample_photo_shell(el, i, e, rng.uniform());
+    const double ke = e - t.shell_binding[shell];
+    *photoelectron = ke > 0 ? ke : 0.0;
     int vacancies[24];
     int nv = 0, nf = 0;
     if (t.shell_binding[shell] >= cutoff_mev) vacancies[nv++] = shell;

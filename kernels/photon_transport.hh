@@ -9,16 +9,24 @@
 //   Rayleigh (rayleigh.hh), Compton (compton.hh), photoelectric absorption with fluorescence
 //   photons from the atomic relaxation data, pair production with the positron annihilating at
 //   rest into two back-to-back 511 keV photons. Photons below the cut-off deposit locally.
-// - Electrons set in motion (photo-, Compton and pair electrons, Auger electrons) deposit their
-//   kinetic energy at the interaction point: "electron_transport: local" (kerma approximation),
-//   until coupled electron transport lands.
+// - Electrons set in motion: with ElectronMode::kLocal ("electron_transport: local", kerma
+//   approximation) every electron deposits its kinetic energy at the interaction point, and a
+//   pair positron annihilates there. With ElectronMode::kTransport (electron_transport.hh) the
+//   Compton electron (E - E', direction from the two-body kinematics), the photoelectron
+//   (E minus the binding energy of the ionised shell, emitted along the photon direction: named
+//   simplification of the Sauter distribution, which peaks forward at high energy, while at
+//   low energy the photoelectron's range is far below a voxel) and the pair electron and
+//   positron (E - 2 m c^2 shared uniformly: named simplification of Bethe-Heitler, both along
+//   the photon direction, whose opening angle is ~ m c^2 / E) are transported; Auger electrons
+//   and the binding energy stay local. Electrons at or below the tracking cut-off are local.
+// - Charged sources (source.particle 1 = electron, 2 = positron) start the same way as photons
+//   (uniform in the region, isotropic). A source positron's history emits T + 2 m c^2: its
+//   annihilation photons are part of it.
 // Energy bookkeeping is exact: every photon carries its energy in fixed-point units, and an
 // interaction deposits exactly its units minus the units of the photons it emits, so deposited
 // plus escaped equals emitted to the last unit (tests/transport/photon_transport_test.cc).
 //
-// Tally bins (a Tally has deposit(bin, units)): 0 .. num_labels-1 energy deposited in voxels of
-// each label, then kBinEscaped (all energy leaving the phantom) and kBinEscapedUncollided (the
-// part of it carried by photons that never interacted: the narrow-beam transmission probe).
+// Tally bins (a Tally has deposit(bin, units)): see tally_bins.hh.
 //
 // PhotonPhysics concept (all GD_HOST_DEVICE const; `medium` is the phantom's medium index, `i`
 // the energy-grid interval of e from energy_index(e), computed once per flight):
@@ -29,7 +37,8 @@
 //   double scattering_function(int medium, double x) const;  double scattering_function_max(int)
 //   double rayleigh_x2(int medium, double u, double x2_max) const;  // inverse cumulative of F^2
 //   template <class Rng> int photoelectric(int medium, int i, double e, Rng& rng, double* fluo,
-//                                          int max_fluo) const;  // fluorescence energies
+//                                          int max_fluo, double* photoelectron) const;
+//                                   // fluorescence energies; *photoelectron = E - binding
 #pragma once
 
 #include <cstdint>
@@ -39,11 +48,14 @@
 #include "kernels/compton.hh"
 #include "kernels/constants.hh"
 #include "kernels/direction.hh"
+#include "kernels/electron_transport.hh"
 #include "kernels/fixed_energy.hh"
 #include "kernels/majorant_grid.hh"
+#include "kernels/particle_states.hh"
 #include "kernels/philox.hh"
 #include "kernels/portability.hh"
 #include "kernels/rayleigh.hh"
+#include "kernels/tally_bins.hh"
 #include "kernels/voxel_phantom.hh"
 
 namespace gpudose {
@@ -52,7 +64,8 @@ enum class SourceKind : int { kRegionVoxels = 0, kPencilBeam = 1 };
 
 struct PhotonSourceView {
   SourceKind kind = SourceKind::kRegionVoxels;
-  double energy_mev = 0;
+  double energy_mev = 0;                  // photon energy, or kinetic energy of a charged source
+  int particle = 0;                       // 0 photon, 1 electron, 2 positron
   AliasTableView alias;                   // kRegionVoxels: alias outcome -> entry of `voxels`
   const std::uint32_t* voxels = nullptr;  // kRegionVoxels: linear voxel indices
   Vec3 position{0, 0, 0};                 // kPencilBeam: start (cm, phantom frame)
@@ -65,21 +78,7 @@ struct PhotonTransportParams {
   double cutoff_mev = 1e-3;  // photons below deposit locally
 };
 
-// Number of bins a tally needs for a phantom with `num_labels` labels.
-GD_HOST_DEVICE constexpr int photon_tally_bins(int num_labels) { return num_labels + 2; }
-GD_HOST_DEVICE constexpr int escaped_bin(int num_labels) { return num_labels; }
-GD_HOST_DEVICE constexpr int escaped_uncollided_bin(int num_labels) { return num_labels + 1; }
-
-constexpr int kMaxPhotonStack = 16;  // pending secondary photons of one history
 constexpr int kMaxFluorescence = 8;  // fluorescence photons from one photoabsorption
-
-struct PhotonState {
-  double x, y, z;
-  Vec3 d;
-  double e;
-  std::uint64_t units;
-  bool collided;
-};
 
 template <class Physics>
 struct PhotonHistory {
@@ -88,17 +87,35 @@ struct PhotonHistory {
   Physics physics;
   PhotonSourceView source;
   PhotonTransportParams params;
+  ElectronTransport electrons;  // params.mode kLocal: the tables are not used
 
+  // Charged particles are popped first: they end within a few steps and keep the stacks short.
   template <class Tally>
   GD_HOST_DEVICE void operator()(std::uint64_t history, Tally& tally) const {
     RngStream rng(params.seed, params.job, history);
-    PhotonState stack[kMaxPhotonStack];
-    int pending = 1;
-    stack[0] = emit_source(rng);
-    while (pending > 0) {
-      PhotonState p = stack[--pending];
-      track(p, rng, tally, stack, pending);
+    SecondaryStacks st;
+    if (source.particle == 0) {
+      st.photons[st.n_photons++] = emit_source(rng);
+    } else {
+      st.charged[st.n_charged++] = emit_charged_source(rng);
     }
+    for (;;) {
+      if (st.n_charged > 0) {
+        const ChargedState c = st.charged[--st.n_charged];
+        electrons.track(c, rng, tally, st);
+      } else if (st.n_photons > 0) {
+        PhotonState p = st.photons[--st.n_photons];
+        track(p, rng, tally, st);
+      } else {
+        break;
+      }
+    }
+  }
+
+  template <class Rng>
+  GD_HOST_DEVICE ChargedState emit_charged_source(Rng& rng) const {
+    const PhotonState p = emit_source(rng);
+    return ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, source.particle == 2 ? 1 : 0, 1, 0.0};
   }
 
   template <class Rng>
@@ -134,8 +151,11 @@ struct PhotonHistory {
   }
 
   template <class Rng, class Tally>
-  GD_HOST_DEVICE void track(PhotonState& p, Rng& rng, Tally& tally, PhotonState* stack,
-                            int& pending) const {
+  GD_HOST_DEVICE void track(PhotonState& p, Rng& rng, Tally& tally, SecondaryStacks& st) const {
+    PhotonState* stack = st.photons;
+    int& pending = st.n_photons;
+    const bool transport = electrons.params.mode == ElectronMode::kTransport;
+    const double e_abs = electrons.params.absorption_mev;
     const int esc = escaped_bin(phantom.num_labels);
     const double bsx = majorant.block * phantom.dx, bsy = majorant.block * phantom.dy,
                  bsz = majorant.block * phantom.dz;
@@ -238,27 +258,75 @@ struct PhotonHistory {
         const double e_out = c.eps * p.e;
         std::uint64_t out_units = to_fixed(e_out);
         out_units = out_units > p.units ? p.units : out_units;
-        tally.deposit(label, p.units - out_units);
+        const Vec3 d_in = p.d;
+        const double e_in = p.e;
+        const std::uint64_t e_units = p.units - out_units;
         p.e = e_out;
         p.units = out_units;
         p.d = rotate(p.d, c.mu, 2.0 * kPi * rng.uniform());
+        // The recoil electron takes the momentum E d - E' d' (free electron at rest).
+        if (transport && e_in - e_out > e_abs && st.n_charged < kMaxChargedStack) {
+          const double mx = e_in * d_in.x - e_out * p.d.x, my = e_in * d_in.y - e_out * p.d.y,
+                       mz = e_in * d_in.z - e_out * p.d.z;
+          const double inv = 1.0 / sqrt(mx * mx + my * my + mz * mz);
+          st.charged[st.n_charged++] = ChargedState{
+              p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, e_in - e_out, e_units, 0, 0, 0.0};
+        } else {
+          if (transport && e_in - e_out > e_abs) tally.deposit(overflow_bin(phantom.num_labels), 1);
+          tally.deposit(label, e_units);
+        }
       } else if (pick < coef[0] + coef[1] + coef[2]) {  // photoelectric
         double fluo[kMaxFluorescence];
-        const int n = physics.photoelectric(medium, ie, p.e, rng, fluo, kMaxFluorescence);
+        double photoelectron = 0;
+        const int n =
+            physics.photoelectric(medium, ie, p.e, rng, fluo, kMaxFluorescence, &photoelectron);
         std::uint64_t left = p.units;
         for (int i = 0; i < n; ++i) {
           const std::uint64_t u = to_fixed(fluo[i]);
           if (u == 0 || u > left || fluo[i] < params.cutoff_mev || pending == kMaxPhotonStack) {
+            if (pending == kMaxPhotonStack) tally.deposit(overflow_bin(phantom.num_labels), 1);
             continue;  // deposited locally with the rest
           }
           left -= u;
           stack[pending++] = PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true};
         }
+        if (transport && photoelectron > e_abs && st.n_charged < kMaxChargedStack) {
+          std::uint64_t u = to_fixed(photoelectron);
+          u = u > left ? left : u;
+          left -= u;
+          st.charged[st.n_charged++] =
+              ChargedState{p.x, p.y, p.z, p.d, photoelectron, u, 0, 0, 0.0};
+        }
         tally.deposit(label, left);
         return;
-      } else {  // pair production; the positron annihilates at rest here
+      } else {  // pair production
         const std::uint64_t u = to_fixed(kElectronMassMeV);
+        if (transport && 2 * u <= p.units && st.n_charged + 2 <= kMaxChargedStack) {
+          // E - 2 m c^2 shared uniformly; the positron owns the 2 u it annihilates into.
+          const double k = p.e - 2 * kElectronMassMeV > 0 ? p.e - 2 * kElectronMassMeV : 0.0;
+          const std::uint64_t k_units = p.units - 2 * u;
+          const double t_pos = k * rng.uniform();
+          std::uint64_t pos_units = to_fixed(t_pos);
+          pos_units = pos_units > k_units ? k_units : pos_units;
+          const std::uint64_t ele_units = k_units - pos_units;
+          if (k - t_pos > e_abs) {
+            st.charged[st.n_charged++] =
+                ChargedState{p.x, p.y, p.z, p.d, k - t_pos, ele_units, 0, 0, 0.0};
+          } else {
+            tally.deposit(label, ele_units);
+          }
+          const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0.0};
+          if (t_pos > e_abs) {
+            st.charged[st.n_charged++] = positron;
+          } else {
+            tally.deposit(label, pos_units);
+            electrons.annihilate_at_rest(positron, label, rng, tally, st);
+          }
+          return;
+        }
+        // Local electrons: the positron annihilates at rest here.
         if (2 * u > p.units || pending == kMaxPhotonStack) {
+          if (pending == kMaxPhotonStack) tally.deposit(overflow_bin(phantom.num_labels), 1);
           tally.deposit(label, p.units);
           return;
         }

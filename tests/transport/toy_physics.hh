@@ -26,7 +26,9 @@ struct ToyPhysics {
   GD_HOST_DEVICE double scattering_function_max(int) const { return 1.0; }
   GD_HOST_DEVICE double rayleigh_x2(int, double u, double x2_max) const { return u * x2_max; }
   template <class Rng>
-  GD_HOST_DEVICE int photoelectric(int, int, double e, Rng&, double* fluo, int max_fluo) const {
+  GD_HOST_DEVICE int photoelectric(int, int, double e, Rng&, double* fluo, int max_fluo,
+                                   double* photoelectron) const {
+    *photoelectron = 0;  // toy: all absorbed energy stays local (no electron transport here)
     if (fluorescence_mev <= 0 || fluorescence_mev >= e || max_fluo < 1) return 0;
     fluo[0] = fluorescence_mev;
     return 1;

@@ -1,0 +1,484 @@
+// Class II (mixed) condensed-history transport of electrons and positrons through the voxel
+// phantom, written once for the CPU and the CUDA back end (POD views, no exceptions, fixed-size
+// stacks). The scheme follows PENELOPE (F. Salvat, PENELOPE-2018, NEA/MBDAV/R(2019)1, ch. 4,
+// "mixed simulation of electron and positron transport") with these choices:
+//
+// - Hard events, simulated one by one: inelastic collisions with energy loss W > Wcc (Moller
+//   for e-, Bhabha for e+, sampled by sample_hard_collision_energy) and bremsstrahlung with
+//   W > Wcr (Seltzer-Berger spectrum, sample_hard_brems_energy). Their distance is sampled with
+//   a majorant over the step (delta events: accepted with sigma(T)/sigma_max at the event point,
+//   as in PENELOPE's "hinge + delta interaction" step, manual Sec. 4.2.4); the remaining
+//   optical depth is carried across steps and media.
+// - Soft events: continuous energy loss through the soft range R_s (restricted stopping
+//   powers below the cuts, electron_tables.hh), T' = R_s^-1(R_s(T) - s), with Gaussian
+//   energy-loss straggling of variance Omega^2 s, truncated symmetrically about the mean to
+//   [max(0, 2<w> - T), min(2<w>, T)] so the mean loss is kept exactly.
+// - Elastic scattering: all of it as multiple scattering (no hard elastic events: named
+//   simplification). Over a step s the deflection is drawn from PENELOPE's "artificial"
+//   distribution idea: any distribution with the exact first two moments of the
+//   Goudsmit-Saunderson distribution, <mu> = exp(-s/lambda_1), <P2(mu)> = exp(-s/lambda_2)
+//   (Salvat, manual Sec. 4.1). Ours, in u = (1 - mu)/2: a point mass at u0 (weight 1 - a) plus
+//   a uniform density on [u0, 1] (weight a); u0 and a solve the two moment equations (see
+//   msc_deflection()). The deflection is applied at a random hinge: the particle moves
+//   xi * s, is deflected, and moves the rest (xi uniform; PENELOPE's random-hinge method,
+//   manual Sec. 4.2.3).
+// - Step control: s <= min(C1 lambda_1, the path over which the soft loss reaches a fraction f
+//   of T, the distance to the next hard event). Defaults C1 = 0.2, f = 0.2 (parameters below;
+//   tests/transport/electron_transport_test.cc measures their effect).
+// - Boundaries: a segment stops where it enters a voxel of another medium or density (exact for
+//   the random hinge: the next step starts there with that medium's tables); voxels of the same
+//   medium and density are crossed without stopping. Energy lost on a segment is deposited at a
+//   uniformly random point of that segment (the soft loss is spread uniformly along the path).
+// - Tracking cut-off: below absorption_mev (default 10 keV = Wcc: a 10 keV electron has a CSDA
+//   range of 2.5 um in water) the residual kinetic energy is deposited where the particle
+//   stops. A positron then annihilates at rest into two back-to-back 511 keV photons.
+//   Annihilation in flight is not simulated (named simplification: ~1-2 % of positrons of a few
+//   MeV annihilate in flight in water; their energy is then deposited/emitted at rest instead).
+// - Density: the tables hold linear quantities at the medium's nominal density; a voxel of
+//   density rho scales cross sections and stopping powers by rho / rho_nominal and lengths by
+//   the inverse (the steps are computed in nominal-density centimetres).
+// Energy bookkeeping is exact in fixed point: an event deposits exactly the units it does not
+// pass on to a secondary (particle_states.hh).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/constants.hh"
+#include "kernels/direction.hh"
+#include "kernels/electron_tables.hh"
+#include "kernels/fixed_energy.hh"
+#include "kernels/particle_states.hh"
+#include "kernels/portability.hh"
+#include "kernels/tally_bins.hh"
+#include "kernels/voxel_phantom.hh"
+
+namespace gpudose {
+
+enum class ElectronMode : int {
+  kLocal = 0,      // electrons set in motion deposit their energy where they are created (kerma)
+  kTransport = 1,  // coupled transport (this file)
+};
+
+struct ElectronTransportParams {
+  ElectronMode mode = ElectronMode::kLocal;
+  double absorption_mev = 0.01;     // tracking cut-off E_abs (kinetic energy)
+  double c1 = 0.2;                  // step <= c1 * lambda_1
+  double max_loss_fraction = 0.2;   // soft energy loss per step <= this fraction of T
+  int hard_events = 1;              // 0 (tests): no hard events, continuous loss with S_tot
+  int straggling = 1;               // 0: mean soft loss only
+  double photon_cutoff_mev = 1e-3;  // bremsstrahlung/annihilation photons below deposit locally
+  int max_steps = 100000;           // per track; a safety net (counted in overflow_bin)
+};
+
+// Polar cosine of the multiple-scattering deflection over a path of s (nominal-density cm)
+// with transport mean free paths lambda_1, lambda_2 (see the file comment). With
+// a_k = 1 - exp(-s/lambda_k), the moments of u = (1 - mu)/2 are m1 = a_1 / 2 and
+// m2 = (3 a_1 - a_2) / 6. For the mixture "point mass at u0 (weight 1 - a) + uniform on
+// [u0, 1] (weight a)" the two moment equations give
+//   u0^2 + 2 e1 u0 - (a_2 - a_1)/2 = 0, e1 = 1 - a_1  ->  u0 = sqrt(e1^2 + D) - e1, D = (a2-a1)/2
+//   a = 2 (m1 - u0) / (1 - u0).
+// D >= 0 whenever lambda_2 <= lambda_1 (forward-peaked scattering, always the case for
+// electrons in the tables' range); otherwise u0 = 0 keeps the first moment.
+template <class Rng>
+GD_HOST_DEVICE inline double msc_deflection(double s, double lambda1, double lambda2, Rng& rng) {
+  const double a1 = -expm1(-s / lambda1);
+  const double a2 = -expm1(-s / lambda2);
+  const double e1 = 1.0 - a1;
+  const double d = 0.5 * (a2 - a1);
+  const double u0 = d > 0 ? d / (sqrt(e1 * e1 + d) + e1) : 0.0;
+  const double m1 = 0.5 * a1;
+  double a = 2.0 * (m1 - u0) / (1.0 - u0);
+  a = a < 0 ? 0 : (a > 1 ? 1 : a);
+  double u = u0;
+  if (rng.uniform() < a) u = u0 + (1.0 - u0) * rng.uniform();
+  return 1.0 - 2.0 * u;
+}
+
+// Standard normal deviate (Box-Muller; one of the pair is used).
+template <class Rng>
+GD_HOST_DEVICE GD_FORCEINLINE double standard_normal(Rng& rng) {
+  const double r = sqrt(-2.0 * log(rng.uniform()));
+  return r * cos(2.0 * kPi * rng.uniform());
+}
+
+struct ElectronTransport {
+  VoxelPhantomView phantom;
+  ElectronTablesView tables;
+  const int* library_medium = nullptr;  // phantom medium index -> electron-library medium
+  ElectronTransportParams params;
+
+  enum : int { kStepDone = 0, kStepBoundary = 1, kStepEscaped = 2 };
+
+  // Tracks one electron/positron and everything it deposits; pushes the photons and electrons
+  // it sets in motion onto `st`.
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void track(ChargedState c, Rng& rng, Tally& tally, SecondaryStacks& st) const {
+    const int nl = phantom.num_labels;
+    const ElectronTablesView& t = tables;
+    const int q_range = static_cast<int>(params.hard_events ? ElectronQuantity::kSoftRange
+                                                            : ElectronQuantity::kCsdaRange);
+    if (!phantom.inside(c.x, c.y, c.z)) {
+      escape(c, tally);
+      return;
+    }
+    int ix, iy, iz;
+    phantom.voxel_of(c.x, c.y, c.z, ix, iy, iz);
+    int label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
+    double tau = params.hard_events ? -log(rng.uniform()) : 0.0;
+    double path = c.path;
+    const double log_keep = log(1.0 - params.max_loss_fraction) * t.inv_dlog;
+    const double u_abs = (log(params.absorption_mev) - t.log_e0) * t.inv_dlog;
+    // Stop test with a relative margin: a step aimed exactly at the cut-off may land a rounding
+    // error above it.
+    const double e_stop = params.absorption_mev * (1.0 + 1e-9);
+    int steps = 0;
+    for (;;) {
+      if (c.e <= e_stop) break;
+      if (++steps > params.max_steps) {
+        tally.deposit(overflow_bin(nl), 1);
+        break;
+      }
+      const int m = library_medium[phantom.label_medium[label]];
+      const double r = phantom.label_density[label] / t.density[m];
+      const double* range = t.table[q_range] + electron_table_index(t, c.positron, m, 0);
+      const double u_t = (log(c.e) - t.log_e0) * t.inv_dlog;
+      int i;
+      double f;
+      grid_at(u_t, i, f);
+      const double range_t = range_of(range, u_t);
+      // Step limits in nominal-density cm: soft loss <= f T, and a step never aims below the
+      // cut-off (the last step ends there in the mean, so the track's path length is not
+      // lengthened by overshooting it).
+      int i_f;
+      double f_f;
+      grid_at(u_t + log_keep, i_f, f_f);
+      const double r_keep = range_of(range, u_t + log_keep);
+      const double r_abs = range_of(range, u_abs);
+      double s_nom = range_t - (r_keep > r_abs ? r_keep : r_abs);
+      const int base = electron_table_index(t, c.positron, m, 0);
+      const double lambda1 = lin(ElectronQuantity::kTransportMfp1, base, i, f);
+      const double lambda2 = lin(ElectronQuantity::kTransportMfp2, base, i, f);
+      if (params.c1 * lambda1 < s_nom) s_nom = params.c1 * lambda1;
+      double sig_max = 0;
+      bool hard = false;
+      if (params.hard_events) {
+        const double sig0 = lin(ElectronQuantity::kHardInelasticXs, base, i, f) +
+                            lin(ElectronQuantity::kHardBremsXs, base, i, f);
+        const double sig1 = lin(ElectronQuantity::kHardInelasticXs, base, i_f, f_f) +
+                            lin(ElectronQuantity::kHardBremsXs, base, i_f, f_f);
+        // 5 % headroom: the hard cross sections vary slowly over a step of <= 20 % loss.
+        sig_max = 1.05 * (sig0 > sig1 ? sig0 : sig1);
+        if (tau < sig_max * s_nom) {
+          s_nom = tau / sig_max;
+          hard = true;
+        }
+      }
+      const double inv_r = 1.0 / r;
+      const double s = s_nom * inv_r;
+      const double s1 = s * rng.uniform();
+      // Segment 1: to the hinge.
+      int status;
+      double moved = segment(c, ix, iy, iz, label, s1, r, range, base, status, rng, tally);
+      path += moved;
+      tau -= sig_max * moved * r;
+      if (status == kStepEscaped) {
+        finish_path(c, path, tally);
+        escape(c, tally);
+        return;
+      }
+      if (status == kStepBoundary) {
+        hard = false;
+        continue;
+      }
+      if (c.e <= e_stop) break;
+      // Hinge: multiple-scattering deflection for the whole step.
+      c.d = rotate(c.d, msc_deflection(s_nom, lambda1, lambda2, rng), 2.0 * kPi * rng.uniform());
+      moved = segment(c, ix, iy, iz, label, s - s1, r, range, base, status, rng, tally);
+      path += moved;
+      tau -= sig_max * moved * r;
+      if (status == kStepEscaped) {
+        finish_path(c, path, tally);
+        escape(c, tally);
+        return;
+      }
+      if (status == kStepBoundary || !hard) continue;
+      if (c.e <= e_stop) break;
+      const int before = st.n_charged;
+      hard_event(c, m, label, sig_max, rng, tally, st);
+      if (st.n_charged > before && st.n_charged < kMaxChargedStack) {
+        // Depth first: this particle goes under its new delta electron and resumes after it
+        // (the hard-event distance is memoryless, so it restarts with a fresh one).
+        c.path = path;
+        st.charged[st.n_charged] = st.charged[st.n_charged - 1];
+        st.charged[st.n_charged - 1] = c;
+        ++st.n_charged;
+        return;
+      }
+      tau = -log(rng.uniform());
+    }
+    finish_path(c, path, tally);
+    // Stopped: residual kinetic energy here; a positron annihilates at rest.
+    tally.deposit(label, c.units);
+    if (c.positron) annihilate_at_rest(c, label, rng, tally, st);
+  }
+
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void annihilate_at_rest(const ChargedState& c, int label, Rng& rng, Tally& tally,
+                                         SecondaryStacks& st) const {
+    const std::uint64_t u = to_fixed(kElectronMassMeV);
+    if (kElectronMassMeV < params.photon_cutoff_mev || st.n_photons + 2 > kMaxPhotonStack) {
+      tally.deposit(label, 2 * u);
+      if (kElectronMassMeV >= params.photon_cutoff_mev)
+        tally.deposit(overflow_bin(phantom.num_labels), 1);
+      return;
+    }
+    const Vec3 d = sample_isotropic(rng);
+    st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, d, kElectronMassMeV, u, true};
+    st.photons[st.n_photons++] =
+        PhotonState{c.x, c.y, c.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true};
+  }
+
+ private:
+  GD_HOST_DEVICE GD_FORCEINLINE void grid_at(double u, int& i, double& f) const {
+    if (!(u > 0)) u = 0;
+    const double last = static_cast<double>(tables.n_energy - 1);
+    if (u >= last) u = last - 1e-12;
+    i = static_cast<int>(u);
+    if (i > tables.n_energy - 2) i = tables.n_energy - 2;
+    f = u - i;
+  }
+  // Range tables are log-log interpolated, as electron_lookup() does.
+  GD_HOST_DEVICE GD_FORCEINLINE static double range_at(const double* r, int i, double f) {
+    return r[i] * exp(f * log(r[i + 1] / r[i]));
+  }
+  // Range at grid coordinate u (unclamped below the grid: R proportional to T there, the law
+  // electron_energy_after_soft_path() and energy_after() use, so steps never vanish).
+  GD_HOST_DEVICE GD_FORCEINLINE double range_of(const double* r, double u) const {
+    if (u <= 0) return r[0] * exp(u / tables.inv_dlog);
+    int i;
+    double f;
+    grid_at(u, i, f);
+    return range_at(r, i, f);
+  }
+  GD_HOST_DEVICE GD_FORCEINLINE double lin(ElectronQuantity q, int base, int i, double f) const {
+    const double* tab = tables.table[static_cast<int>(q)] + base;
+    return tab[i] + f * (tab[i + 1] - tab[i]);
+  }
+
+  // Path length diagnostic of the source particle.
+  template <class Tally>
+  GD_HOST_DEVICE void finish_path(const ChargedState& c, double path, Tally& tally) const {
+    if (c.primary) tally.deposit(path_bin(phantom.num_labels), to_fixed(path));
+  }
+
+  template <class Tally>
+  GD_HOST_DEVICE void escape(const ChargedState& c, Tally& tally) const {
+    const std::uint64_t rest = c.positron ? 2 * to_fixed(kElectronMassMeV) : 0;
+    tally.deposit(escaped_bin(phantom.num_labels), c.units + rest);
+  }
+
+  // Moves the particle by up to `len` cm and applies the soft energy loss of the distance moved
+  // (nominal-density path moved * r), deposited at a uniformly random point of the segment.
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE double segment(ChargedState& c, int& ix, int& iy, int& iz, int& label, double len,
+                                double r, const double* range, int base, int& status, Rng& rng,
+                                Tally& tally) const {
+    const double x0 = c.x, y0 = c.y, z0 = c.z;
+    const Vec3 d0 = c.d;
+    const int label0 = label;
+    const double moved = walk(c, ix, iy, iz, label, len, status);
+    if (!(moved > 0)) return 0.0;
+    const double e_new = energy_after(c.e, moved * r, range, base, c.positron, rng);
+    std::uint64_t units = to_fixed(e_new);
+    if (units > c.units) units = c.units;
+    const std::uint64_t lost = c.units - units;
+    c.e = e_new;
+    c.units = units;
+    if (lost > 0) {
+      int dep = label0;
+      if (phantom.num_labels > 1) {
+        const double v = moved * rng.uniform();
+        int jx, jy, jz;
+        phantom.voxel_of(x0 + v * d0.x, y0 + v * d0.y, z0 + v * d0.z, jx, jy, jz);
+        dep = phantom.labels[phantom.voxel_index(jx, jy, jz)];
+      }
+      tally.deposit(dep, lost);
+    }
+    return moved;
+  }
+
+  // Kinetic energy after a nominal-density path s_nom: mean from the range table (soft range,
+  // or the CSDA range when hard events are off), straggled (see the file comment).
+  template <class Rng>
+  GD_HOST_DEVICE double energy_after(double e, double s_nom, const double* range, int base,
+                                     int particle, Rng& rng) const {
+    const ElectronTablesView& t = tables;
+    const double u = (log(e) - t.log_e0) * t.inv_dlog;
+    int i;
+    double f;
+    grid_at(u, i, f);
+    const double left = range_of(range, u) - s_nom;
+    double e_mean;
+    if (!(left > 0)) {
+      e_mean = 0;
+    } else if (left <= range[0]) {
+      e_mean = t.energy[0] * left / range[0];
+    } else {
+      int j = i;
+      while (j > 0 && range[j] > left) --j;
+      const double fr = log(left / range[j]) / log(range[j + 1] / range[j]);
+      e_mean = exp(t.log_e0 + (j + fr) / t.inv_dlog);
+    }
+    if (e_mean > e) e_mean = e;
+    const double mean = e - e_mean;
+    double loss = mean;
+    if (params.straggling && mean > 0) {
+      const double var = lin(ElectronQuantity::kSoftStraggling, base, i, f) * s_nom;
+      if (var > 0) {
+        const double sigma = sqrt(var);
+        const double lo = 2 * mean - e > 0 ? 2 * mean - e : 0.0;
+        const double hi = 2 * mean < e ? 2 * mean : e;
+        for (int k = 0; k < 8; ++k) {
+          const double w = mean + sigma * standard_normal(rng);
+          if (w >= lo && w <= hi) {
+            loss = w;
+            break;
+          }
+        }
+      }
+    }
+    (void)particle;
+    const double out = e - loss;
+    return out > 0 ? out : 0.0;
+  }
+
+  // Straight move through voxels (x fastest index); see `segment`.
+  GD_HOST_DEVICE double walk(ChargedState& c, int& ix, int& iy, int& iz, int& label, double len,
+                             int& status) const {
+    const VoxelPhantomView& p = phantom;
+    constexpr double kInf = 1e300;
+    double tx = kInf, ty = kInf, tz = kInf, dtx = kInf, dty = kInf, dtz = kInf;
+    const int sx = c.d.x > 0 ? 1 : -1, sy = c.d.y > 0 ? 1 : -1, sz = c.d.z > 0 ? 1 : -1;
+    if (c.d.x != 0) {
+      dtx = p.dx / fabs(c.d.x);
+      tx = ((c.d.x > 0 ? (ix + 1) * p.dx : ix * p.dx) - c.x) / c.d.x;
+      if (tx < 0) tx = 0;
+    }
+    if (c.d.y != 0) {
+      dty = p.dy / fabs(c.d.y);
+      ty = ((c.d.y > 0 ? (iy + 1) * p.dy : iy * p.dy) - c.y) / c.d.y;
+      if (ty < 0) ty = 0;
+    }
+    if (c.d.z != 0) {
+      dtz = p.dz / fabs(c.d.z);
+      tz = ((c.d.z > 0 ? (iz + 1) * p.dz : iz * p.dz) - c.z) / c.d.z;
+      if (tz < 0) tz = 0;
+    }
+    const int medium = p.label_medium[label];
+    const float rho = p.label_density[label];
+    double moved = len;
+    status = kStepDone;
+    for (;;) {
+      double tmin;
+      if (tx <= ty && tx <= tz) {
+        tmin = tx;
+        if (tmin >= len) break;
+        ix += sx;
+        tx += dtx;
+      } else if (ty <= tz) {
+        tmin = ty;
+        if (tmin >= len) break;
+        iy += sy;
+        ty += dty;
+      } else {
+        tmin = tz;
+        if (tmin >= len) break;
+        iz += sz;
+        tz += dtz;
+      }
+      if (ix < 0 || iy < 0 || iz < 0 || ix >= p.nx || iy >= p.ny || iz >= p.nz) {
+        status = kStepEscaped;
+        moved = tmin;
+        break;
+      }
+      const int next = p.labels[p.voxel_index(ix, iy, iz)];
+      if (p.label_medium[next] != medium || p.label_density[next] != rho) {
+        label = next;
+        status = kStepBoundary;
+        moved = tmin;
+        break;
+      }
+      label = next;
+    }
+    c.x += moved * c.d.x;
+    c.y += moved * c.d.y;
+    c.z += moved * c.d.z;
+    return moved;
+  }
+
+  // A hard event candidate at the end of a step in library medium m (delta event with
+  // probability 1 - sigma(T)/sigma_max).
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void hard_event(ChargedState& c, int m, int label, double sig_max, Rng& rng,
+                                 Tally& tally, SecondaryStacks& st) const {
+    const ElectronTablesView& t = tables;
+    const double e = c.e;
+    int i;
+    double f;
+    grid_at((log(e) - t.log_e0) * t.inv_dlog, i, f);
+    const int base = electron_table_index(t, c.positron, m, 0);
+    const bool inel_open = c.positron ? e > t.wcc_mev : e > 2.0 * t.wcc_mev;
+    const double sig_in = inel_open ? lin(ElectronQuantity::kHardInelasticXs, base, i, f) : 0.0;
+    const double sig_br = e > t.wcr_mev ? lin(ElectronQuantity::kHardBremsXs, base, i, f) : 0.0;
+    const double pick = rng.uniform() * sig_max;
+    const int nl = phantom.num_labels;
+    if (pick < sig_in) {
+      // Moller / Bhabha on a free electron at rest: the secondary takes W, the primary T - W;
+      // polar angles from two-body kinematics (PENELOPE-2018 manual, Eqs. 3.134, 3.166).
+      const double w = sample_hard_collision_energy(e, t.wcc_mev, c.positron != 0, rng);
+      const double mc2 = kElectronMassMeV;
+      const double ep = e - w;
+      double cos_p = sqrt(ep * (e + 2 * mc2) / (e * (ep + 2 * mc2)));
+      double cos_s = sqrt(w * (e + 2 * mc2) / (e * (w + 2 * mc2)));
+      cos_p = cos_p > 1 ? 1 : cos_p;
+      cos_s = cos_s > 1 ? 1 : cos_s;
+      const double phi = 2.0 * kPi * rng.uniform();
+      std::uint64_t su = to_fixed(w);
+      if (su > c.units) su = c.units;
+      const Vec3 ds = rotate(c.d, cos_s, phi + kPi);
+      c.d = rotate(c.d, cos_p, phi);
+      c.e = ep;
+      c.units -= su;
+      if (w > params.absorption_mev && st.n_charged < kMaxChargedStack) {
+        st.charged[st.n_charged++] = ChargedState{c.x, c.y, c.z, ds, w, su, 0, 0, 0.0};
+      } else {
+        if (w > params.absorption_mev) tally.deposit(overflow_bin(nl), 1);
+        tally.deposit(label, su);
+      }
+    } else if (pick < sig_in + sig_br) {
+      // Hard bremsstrahlung; the photon direction from the dipole distribution boosted to the
+      // electron's velocity, p(cos) ~ (1 - beta^2) / (1 - beta cos)^2 (isotropic emission in
+      // the rest frame; PENELOPE uses a fitted form of this shape, manual Sec. 3.3.4). The
+      // electron keeps its direction.
+      const double w = sample_hard_brems_energy(t, m, e, rng.uniform(), rng.uniform());
+      const double gamma = 1.0 + e / kElectronMassMeV;
+      const double beta = sqrt(1.0 - 1.0 / (gamma * gamma));
+      const double c0 = 2.0 * rng.uniform() - 1.0;
+      const double mu = (c0 + beta) / (1.0 + beta * c0);
+      const Vec3 dp = rotate(c.d, mu, 2.0 * kPi * rng.uniform());
+      std::uint64_t pu = to_fixed(w);
+      if (pu > c.units) pu = c.units;
+      c.e = e - w > 0 ? e - w : 0.0;
+      c.units -= pu;
+      if (w >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
+        st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, dp, w, pu, true};
+      } else {
+        if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(nl), 1);
+        tally.deposit(label, pu);
+      }
+    }
+  }
+};
+
+}  // namespace gpudose
