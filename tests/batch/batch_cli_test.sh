@@ -9,6 +9,7 @@
 # CASE electron:  a plan with electron jobs is refused by `batch run` with a one-line error.
 # CASE errors:    edited plan, another plan's output, unwritable output, corrupt job record,
 #                 corrupt table, bad shard: one-line errors, no finished job lost.
+# CASE fulldisk:  the disk fills up mid-run (small tmpfs): one-line error, records kept.
 # CASE exports:   icrp133, opendose-csv and csv exports of the reference table.
 set -euo pipefail
 gpudose="$1"
@@ -196,6 +197,25 @@ with h5py.File(sys.argv[2], "r+") as f:
 PY
     expect_error "fails its checksum for job" "$gpudose" export "$d/tampered.h5" --format csv -o "$d/x.csv"
     expect_error "unknown export format" "$gpudose" export "$ref/ref.h5" --format xml -o "$d/x"
+    ;;
+
+  fulldisk)
+    # A disk that fills up mid-campaign (a 120 KiB tmpfs: room for the plan and a few job
+    # records): a one-line error, the records already written are intact, and the campaign
+    # finishes elsewhere from them with the same bytes. Needs mount rights (exit 77: skipped).
+    d="$work/fulldisk"; rm -rf "$d"; mkdir -p "$d/small"
+    mount -t tmpfs -o size=120k tmpfs "$d/small" 2>/dev/null ||
+      { echo "SKIP: cannot mount a small tmpfs here (needs root)"; exit 77; }
+    trap 'umount "$d/small" 2>/dev/null || true' EXIT
+    expect_error "cannot write .*(No space left on device|disk).*finished jobs are kept" \
+      "$gpudose" batch run "$plan" -o "$d/small/t.h5" --threads 1 --quiet
+    n=$(compgen -G "$d/small/t.h5.jobs/job-*.json" | wc -l)
+    echo "disk full after $n of 6 job records"
+    [ "$n" -ge 1 ] && [ "$n" -lt 6 ] || fail "expected some but not all records, got $n"
+    cp -r "$d/small/t.h5.jobs" "$d/t.h5.jobs"
+    "$gpudose" batch status "$d/t.h5" | grep -q "6 jobs, $n done" || fail "records were damaged"
+    "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
+    cmp "$d/t.h5" "$ref/ref.h5" || fail "table finished after a full disk differs"
     ;;
 
   exports)
