@@ -57,6 +57,9 @@ def main():
     top_help = subprocess.run([program, "--help"], capture_output=True, text=True,
                               check=True).stdout
     run_flags, top_flags = flags_in_help(run_help), flags_in_help(top_help)
+    version = subprocess.run([program, "--version"], capture_output=True, text=True,
+                             check=True).stdout.split()[1]
+    assert descriptor["tool-version"] == version, (descriptor["tool-version"], version)
     assert "--source" in run_flags and "--energy" in run_flags, sorted(run_flags)
     for inp in descriptor["inputs"]:
         assert re.fullmatch(r"[a-z_]+", inp["id"]), inp["id"]
