@@ -38,7 +38,7 @@ struct ChargedState {
 // deltas never pile up), so the stacks hold a few entries. An overflow deposits the particle
 // locally and is counted in overflow_bin() (tests check that it stays 0).
 constexpr int kMaxPhotonStack = 16;
-constexpr int kMaxChargedStack = 32;
+constexpr int kMaxChargedStack = 16;
 
 struct SecondaryStacks {
   PhotonState photons[kMaxPhotonStack];

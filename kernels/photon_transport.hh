@@ -271,6 +271,12 @@ struct PhotonHistory {
           const double inv = 1.0 / sqrt(mx * mx + my * my + mz * mz);
           st.charged[st.n_charged++] = ChargedState{
               p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, e_in - e_out, e_units, 0, 0, 0.0};
+          // The photon waits on its stack under the electron (depth first: a photon's Compton
+          // electrons never pile up); its next flight starts afresh (memoryless).
+          if (pending < kMaxPhotonStack) {
+            stack[pending++] = p;
+            return;
+          }
         } else {
           if (transport && e_in - e_out > e_abs) tally.deposit(overflow_bin(phantom.num_labels), 1);
           tally.deposit(label, e_units);
