@@ -9,6 +9,7 @@
 # CASE electron:  a plan with electron jobs is refused by `batch run` with a one-line error.
 # CASE errors:    edited plan, another plan's output, unwritable output, corrupt job record,
 #                 corrupt table, bad shard: one-line errors, no finished job lost.
+# CASE rules:     sources from a file; an uncertainty stop rule, independent of thread count.
 # CASE fulldisk:  the disk fills up mid-run (small tmpfs): one-line error, records kept.
 # CASE exports:   icrp133, opendose-csv and csv exports of the reference table.
 set -euo pipefail
@@ -197,6 +198,33 @@ with h5py.File(sys.argv[2], "r+") as f:
 PY
     expect_error "fails its checksum for job" "$gpudose" export "$d/tampered.h5" --format csv -o "$d/x.csv"
     expect_error "unknown export format" "$gpudose" export "$ref/ref.h5" --format xml -o "$d/x"
+    ;;
+
+  rules)
+    # Sources from a file give the same plan as the list; an uncertainty stop rule stops each
+    # job at the same batch whatever the thread count (the table is bit-identical).
+    d="$work/rules"; rm -rf "$d"; mkdir -p "$d"
+    printf '# sources\nliver\n\nkidneys  # both\n' > "$d/sources.txt"
+    "$gpudose" batch plan --models female --sources @"$d/sources.txt" --particles photon \
+      --energies "$ref/energies.txt" --histories 20000 --seed 20260707 -o "$d/from-file.json" >/dev/null
+    cmp "$d/from-file.json" "$plan" || fail "a sources file gives another plan than the list"
+    "$gpudose" batch plan --models female --sources liver --energies "$ref/energies.txt" \
+      --uncertainty 0.006 --histories 1e6 --batch-size 1000 --seed 5 -o "$d/unc.json" >/dev/null
+    "$gpudose" batch run "$d/unc.json" -o "$d/u1.h5" --threads 1 --quiet
+    "$gpudose" batch run "$d/unc.json" -o "$d/u2.h5" --threads 2 --quiet
+    cmp "$d/u1.h5" "$d/u2.h5" || fail "uncertainty-rule table depends on the thread count"
+    /usr/bin/python3 - "$d/u1.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["AF/photon/Liver"]
+    names = [t.decode() for t in g["target_name"][...]]
+    liver = names.index("Liver")
+    for e, stop, n, unc in zip(g["energy_mev"][...], g["stop_reason"][...], g["histories"][...],
+                               g["rel_unc"][:, liver]):
+        assert stop.decode() == "uncertainty", stop
+        assert unc <= 0.006 and 20000 < n < 1000000 and n % 1000 == 0, (e, unc, n)
+        print(f"{e} MeV: stopped at {n} histories, liver rel. unc. {unc:.4f}")
+PY
     ;;
 
   fulldisk)
