@@ -62,14 +62,20 @@ void run(const RunOptions& o, const GlobalOptions& global) {
             << r.histories << " histories in " << r.batches << " batches (stop: " << r.stop_reason
             << "), " << r.backend << ", " << r.wall_s << " s, " << r.histories_per_s
             << " histories/s\n";
-  std::cout << "electron transport: "
-            << (r.electron_transport == "local"
-                    ? "local (kerma approximation)"
-                    : "transport (class II condensed history, cut-off " +
-                          std::to_string(o.job.electron_cutoff_mev) + " MeV)")
-            << "; photon cut-off " << r.photon_cutoff_mev
+  std::cout << "electron transport: ";
+  if (r.electron_transport == "local") {
+    std::cout << "local (kerma approximation)";
+  } else {
+    std::cout << "transport (class II condensed history, cut-off " << o.job.electron_cutoff_mev
+              << " MeV)";
+  }
+  std::cout << "; photon cut-off " << r.photon_cutoff_mev
             << " MeV; energy escaping the phantom: " << 100 * r.escaped_fraction
             << " % of emitted\n";
+  if (r.particle == "positron") {
+    std::cout << "positron source: AF, SAF and S are per emitted energy T + 2 m c^2 = "
+              << r.energy_mev + 1.02199779 << " MeV (the annihilation photons included)\n";
+  }
   std::cout << run_result_summary(r, o.top);
 }
 
