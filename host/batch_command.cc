@@ -87,6 +87,13 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
   cmd->add_option("--sampling", r.sampling, "volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
       ->capture_default_str();
   cmd->add_option("--cutoff", r.cutoff_mev, "Photon cut-off energy, MeV")->capture_default_str();
+  cmd->add_option("--electrons", r.electrons,
+                  "Electrons set in motion by photons: transport (coupled) or local (kerma; "
+                  "photon plans only)")
+      ->capture_default_str();
+  cmd->add_option("--electron-cutoff", r.electron_cutoff_mev,
+                  "Electron/positron tracking cut-off (kinetic energy), MeV")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Plan file (.json)")->required();
   cmd->callback([o, &global]() {
     const std::string data_dir = resolve_data_dir(global.data_dir);
@@ -102,7 +109,8 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
     std::size_t photon = 0;
     for (const auto& j : plan.jobs) photon += j.particle == "photon";
     std::cout << "gpudose batch plan: " << o->output << ": " << plan.jobs.size() << " jobs ("
-              << photon << " photon), seed " << plan.seed << ", plan hash " << plan.hash << "\n";
+              << photon << " photon), seed " << plan.seed << ", electrons "
+              << plan.electron_transport << ", plan hash " << plan.hash << "\n";
   });
 }
 

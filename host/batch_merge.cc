@@ -178,19 +178,11 @@ std::string batch_status(const std::vector<std::string>& files, bool& complete) 
   if (!plan)
     throw UserError("no plan or table given", "nothing to report", "give PLAN.json or TABLE.h5");
   std::vector<std::uint32_t> missing;
-  std::size_t photon_missing = 0;
   for (const PlanJob& j : plan->jobs) {
-    if (!done.count(j.job_id)) {
-      missing.push_back(j.job_id);
-      if (j.particle == "photon") ++photon_missing;
-    }
+    if (!done.count(j.job_id)) missing.push_back(j.job_id);
   }
   o << "plan " << plan->hash.substr(0, 12) << ": " << plan->jobs.size() << " jobs, "
-    << plan->jobs.size() - missing.size() << " done, " << missing.size() << " missing";
-  if (missing.size() != photon_missing) {
-    o << " (" << missing.size() - photon_missing << " electron/positron: not available yet)";
-  }
-  o << "\n";
+    << plan->jobs.size() - missing.size() << " done, " << missing.size() << " missing\n";
   if (!missing.empty()) o << "missing job ids: " << ranges(missing, 50) << "\n";
   complete = missing.empty();
   return o.str();

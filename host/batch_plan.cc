@@ -162,10 +162,20 @@ Plan make_plan(const PlanRequest& rq,
     throw UserError("--cutoff must be positive", "got " + exact(rq.cutoff_mev),
                     "the default is 0.001 MeV");
   }
+  if (rq.electrons != "transport" && rq.electrons != "local") {
+    throw UserError("unknown --electrons mode '" + rq.electrons + "'",
+                    "expected transport or local", "use --electrons transport (default) or local");
+  }
+  if (!(rq.electron_cutoff_mev >= 1e-3 && rq.electron_cutoff_mev <= 1.0)) {
+    throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
+                    "got " + exact(rq.electron_cutoff_mev), "the default is 0.01 MeV");
+  }
   Plan plan;
   plan.seed = rq.seed;
   plan.sampling = to_string(parse_source_sampling(rq.sampling));
   plan.cutoff_mev = rq.cutoff_mev;
+  plan.electron_transport = rq.electrons;
+  plan.electron_cutoff_mev = rq.electron_cutoff_mev;
   const std::vector<double> energies = parse_energies(rq.energies);
 
   std::vector<std::string> models;
@@ -185,6 +195,12 @@ Plan make_plan(const PlanRequest& rq,
     if (std::find(particles.begin(), particles.end(), name) == particles.end()) {
       particles.push_back(name);
     }
+  }
+  if (rq.electrons == "local" && std::any_of(particles.begin(), particles.end(),
+                                             [](const std::string& p) { return p != "photon"; })) {
+    throw UserError("--electrons local applies to photon plans only",
+                    "electron and positron sources are always transported",
+                    "leave --electrons out, or plan the charged particles separately");
   }
   std::vector<std::string> source_args;
   for (const auto& s : rq.sources) {
@@ -268,6 +284,7 @@ std::string plan_canonical_text(const Plan& plan) {
   o << "sampling " << plan.sampling << "\n";
   o << "photon_cutoff_mev " << exact(plan.cutoff_mev) << "\n";
   o << "electron_transport " << plan.electron_transport << "\n";
+  o << "electron_cutoff_mev " << exact(plan.electron_cutoff_mev) << "\n";
   for (const PlanJob& j : plan.jobs) {
     o << "job\t" << j.job_id << "\t" << j.model << "\t" << j.particle << "\t" << j.source_number
       << "\t" << j.source << "\t" << exact(j.energy_mev) << "\t" << j.histories << "\t"
@@ -292,6 +309,7 @@ std::string plan_json(const Plan& plan) {
   o << "  \"sampling\": " << json(plan.sampling).dump() << ",\n";
   o << "  \"photon_cutoff_mev\": " << exact(plan.cutoff_mev) << ",\n";
   o << "  \"electron_transport\": " << json(plan.electron_transport).dump() << ",\n";
+  o << "  \"electron_cutoff_mev\": " << exact(plan.electron_cutoff_mev) << ",\n";
   o << "  \"jobs\": [";
   for (std::size_t i = 0; i < plan.jobs.size(); ++i) {
     const PlanJob& j = plan.jobs[i];
@@ -324,6 +342,7 @@ Plan parse_plan(const std::string& text, const std::string& origin) {
   plan.sampling = field<std::string>(j, "sampling", origin, "the plan");
   plan.cutoff_mev = field<double>(j, "photon_cutoff_mev", origin, "the plan");
   plan.electron_transport = field<std::string>(j, "electron_transport", origin, "the plan");
+  plan.electron_cutoff_mev = field<double>(j, "electron_cutoff_mev", origin, "the plan");
   const std::string stored_hash = field<std::string>(j, "plan_hash", origin, "the plan");
   if (!j.contains("jobs") || !j["jobs"].is_array()) bad_plan(origin, "'jobs' is not a list");
   std::set<std::uint32_t> ids;
@@ -385,32 +404,44 @@ ShardSpec parse_shard(const std::string& text) {
   return s;
 }
 
-double job_cost(const PlanJob& job) {
-  // CPU time per photon history (microseconds, AF and AM liver sources, one thread), measured
-  // with `gpudose run --threads 1` on the development machine (benchmarks/RESULTS.md, "Batch
-  // campaigns"): cheap at low energy (absorbed at once) and at high energy (few interactions
-  // before escaping), dearest around 0.1-0.3 MeV (many Compton scatters). Interpolated log-log
-  // and clamped at the ends. It decides the running order and the shard balance only.
+namespace {
+
+// Log-log interpolation in a table of (energy MeV, cost), clamped at the ends.
+double interpolate_cost(const double* e, const double* us, int n, double energy) {
+  if (energy <= e[0]) return us[0];
+  if (energy >= e[n - 1]) return us[n - 1];
+  int i = 0;
+  while (energy > e[i + 1]) ++i;
+  const double f = std::log(energy / e[i]) / std::log(e[i + 1] / e[i]);
+  return std::exp(std::log(us[i]) + f * std::log(us[i + 1] / us[i]));
+}
+
+}  // namespace
+
+double job_cost(const PlanJob& job, const std::string& electron_transport) {
+  // CPU time per history (microseconds, AF liver source, one thread), measured with
+  // `gpudose run --threads 1` on the development machine (benchmarks/RESULTS.md, "Batch
+  // campaigns"). Photons with local electrons: cheap at low energy (absorbed at once) and at
+  // high energy (few interactions before escaping), dearest around 0.1-0.3 MeV. With coupled
+  // electron transport (photons and charged sources) the cost grows with the energy given to
+  // electrons. Below the 10 keV electron cut-off electrons deposit at once. Positrons use the
+  // electron table. The estimate decides the running order and the shard balance only.
   static constexpr double kE[] = {0.005, 0.01, 0.03, 0.1, 0.3, 1, 3, 10};
-  static constexpr double kUs[] = {2.34, 1.92, 3.92, 6.18, 5.68, 3.49, 3.75, 2.55};
-  constexpr int n = 8;
-  double us = kUs[0];
-  if (job.energy_mev >= kE[n - 1]) {
-    us = kUs[n - 1];
-  } else if (job.energy_mev > kE[0]) {
-    int i = 0;
-    while (job.energy_mev > kE[i + 1]) ++i;
-    const double f = std::log(job.energy_mev / kE[i]) / std::log(kE[i + 1] / kE[i]);
-    us = std::exp(std::log(kUs[i]) + f * std::log(kUs[i + 1] / kUs[i]));
-  }
-  return static_cast<double>(job.histories) * us;
+  static constexpr double kPhotonLocal[] = {2.34, 1.92, 3.92, 6.18, 5.68, 3.49, 3.75, 2.55};
+  static constexpr double kPhotonTransport[] = {1.04, 0.97, 6.52, 9.58, 17.0, 24.5, 37.8, 62.4};
+  static constexpr double kElectron[] = {0.245, 0.206, 5.51, 11.2, 18.7, 43.4, 95.1, 293};
+  const double* table = job.particle != "photon"        ? kElectron
+                        : electron_transport == "local" ? kPhotonLocal
+                                                        : kPhotonTransport;
+  return static_cast<double>(job.histories) * interpolate_cost(kE, table, 8, job.energy_mev);
 }
 
 std::vector<std::size_t> shard_jobs(const Plan& plan, const ShardSpec& shard) {
   std::vector<std::size_t> order(plan.jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto longest_first = [&](std::size_t a, std::size_t b) {
-    const double ca = job_cost(plan.jobs[a]), cb = job_cost(plan.jobs[b]);
+    const double ca = job_cost(plan.jobs[a], plan.electron_transport);
+    const double cb = job_cost(plan.jobs[b], plan.electron_transport);
     if (ca != cb) return ca > cb;
     return plan.jobs[a].job_id < plan.jobs[b].job_id;
   };
@@ -419,7 +450,7 @@ std::vector<std::size_t> shard_jobs(const Plan& plan, const ShardSpec& shard) {
   std::vector<std::size_t> mine;
   for (std::size_t i : order) {
     const int s = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[s] += job_cost(plan.jobs[i]);
+    load[s] += job_cost(plan.jobs[i], plan.electron_transport);
     if (s == shard.index - 1) mine.push_back(i);
   }
   return mine;  // already longest first

@@ -11,6 +11,9 @@
 // sampling, photon cut-off, electron transport model) and one line per job with every field
 // that decides its result. Editing any of those by hand breaks the hash and the plan is
 // refused; fields that only decide speed (threads, devices) are not part of a plan.
+// Electron settings are campaign-wide: `electron_transport` "transport" (coupled transport of
+// every electron and positron, the default of `gpudose run`) or "local" (photon plans only:
+// secondary electrons deposit where they are set in motion), and the electron cut-off.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +45,8 @@ struct Plan {
   std::uint64_t seed = 1;
   std::string sampling = "volume-uniform";
   double cutoff_mev = 1e-3;
-  std::string electron_transport = "local";
+  std::string electron_transport = "transport";
+  double electron_cutoff_mev = 0.01;
   std::vector<PlanJob> jobs;  // ascending job_id
   std::string hash;           // plan_hash(*this) once sealed
 };
@@ -63,6 +67,8 @@ struct PlanRequest {
   std::uint64_t seed = 1;
   std::string sampling = "volume-uniform";
   double cutoff_mev = 1e-3;
+  std::string electrons = "transport";  // or "local" (photon plans only)
+  double electron_cutoff_mev = 0.01;
 };
 
 // Builds and seals a plan. Jobs are ordered model, particle, source, energy (as requested);
@@ -91,7 +97,7 @@ ShardSpec parse_shard(const std::string& text);
 
 // Estimated cost of a job: histories x the measured CPU time per photon history at its energy
 // (microseconds). Decides the running order and the shard balance only, never results.
-double job_cost(const PlanJob& job);
+double job_cost(const PlanJob& job, const std::string& electron_transport = "transport");
 
 // Indices into plan.jobs of shard K/N, most expensive first. Assignment: jobs sorted by
 // (cost descending, job_id ascending) go one by one to the shard with the least assigned cost

@@ -19,6 +19,7 @@
 #include "host/job_runner.hh"
 #include "host/user_error.hh"
 #include "phantoms/phantom_cache.hh"
+#include "physics-data/sha256.hh"
 
 namespace fs = std::filesystem;
 
@@ -45,12 +46,6 @@ void check_table_path(const std::string& path) {
                     "folder '" + dir.string() + "' does not exist or is not writable",
                     "create the folder or choose another -o destination");
   }
-}
-
-std::string number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
 }
 
 std::string duration_text(double s) {
@@ -88,6 +83,28 @@ class OutputLock {
   int fd_ = -1;
 };
 
+// The job runner's request for plan job `pj`: everything that decides the result comes from
+// the plan; only speed settings (back end, devices, threads) from the command line.
+JobRequest job_request(const Plan& plan, const PlanJob& pj, const BatchRunOptions& o) {
+  JobRequest rq;
+  rq.source = pj.source_query();
+  rq.particle = pj.particle;
+  rq.electrons = plan.electron_transport;
+  rq.electron_cutoff_mev = plan.electron_cutoff_mev;
+  rq.energy_mev = pj.energy_mev;
+  rq.histories = pj.histories;
+  rq.uncertainty = pj.uncertainty;
+  rq.seed = plan.seed;
+  rq.job_id = pj.job_id;
+  rq.batch_size = pj.batch_size;
+  rq.sampling = plan.sampling;
+  rq.cutoff_mev = plan.cutoff_mev;
+  rq.backend = o.backend;
+  rq.devices = o.devices;
+  rq.threads = o.threads;
+  return rq;
+}
+
 }  // namespace
 
 std::string job_record_dir(const std::string& table_path) { return table_path + ".jobs"; }
@@ -98,18 +115,9 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
   const ShardSpec shard = parse_shard(o.shard);
   check_table_path(o.output);
   const std::vector<std::size_t> mine = shard_jobs(plan, shard);
-  for (std::size_t i : mine) {
-    const PlanJob& j = plan.jobs[i];
-    if (j.particle != "photon") {
-      throw UserError("shard " + shard.text() + " of plan '" + o.plan_path + "' has " + j.particle +
-                          " jobs (job " + std::to_string(j.job_id) + ": " + j.model + " " +
-                          j.source + " " + number_text(j.energy_mev) + " MeV)",
-                      j.particle +
-                          " sources are not available yet (coupled electron transport is "
-                          "still being built)",
-                      "plan photons only for now (--particles photon); nothing was run");
-    }
-  }
+  // Every job's request is checked before anything runs (an impossible job fails now, not
+  // hours into the campaign).
+  for (std::size_t i : mine) validate_job_request(job_request(plan, plan.jobs[i], o));
 
   // Sidecar folder, lock, plan copy.
   const std::string dir = job_record_dir(o.output);
@@ -201,10 +209,27 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
 
   std::map<std::string, std::unique_ptr<Phantom>> phantoms;
   std::unique_ptr<PhotonLibrary> library;
+  std::unique_ptr<ElectronLibrary> electrons;
   std::string physics_digest;
   if (!todo.empty()) {
     library = std::make_unique<PhotonLibrary>(ensure_photon_library(data_dir, cache_dir, say));
-    physics_digest = checksum_list_digest(library->sources);
+    // The physics a record depends on: the photon library's sources, and the electron
+    // library's (sources and cuts) when the plan transports electrons.
+    std::string sources = checksum_list_digest(library->sources);
+    if (job_needs_electrons(job_request(plan, plan.jobs[todo.front()], o))) {
+      electrons =
+          std::make_unique<ElectronLibrary>(ensure_electron_library(data_dir, cache_dir, say));
+      std::vector<std::pair<std::string, std::string>> list;
+      for (const auto& f : electrons->sources()) {
+        list.push_back({f.path, std::to_string(f.size) + " " + f.crc32});
+      }
+      char cuts[64];
+      std::snprintf(cuts, sizeof cuts, "Wcc %.17g Wcr %.17g", electrons->wcc_mev(),
+                    electrons->wcr_mev());
+      list.push_back({"electron library cuts", cuts});
+      sources += " " + checksum_list_digest(list);
+    }
+    physics_digest = sha256_hex(sources);
     for (const auto& [id, r] : done) {
       if (r.physics_digest != physics_digest) {
         throw UserError(
@@ -215,7 +240,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     }
   }
   double cost_total = 0, cost_done = 0;
-  for (std::size_t i : todo) cost_total += job_cost(plan.jobs[i]);
+  for (std::size_t i : todo) cost_total += job_cost(plan.jobs[i], plan.electron_transport);
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t histories_run = 0;
   int new_jobs = 0;
@@ -224,20 +249,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     const PlanJob& pj = plan.jobs[i];
     auto& phantom = phantoms[pj.model];
     if (!phantom) phantom = std::make_unique<Phantom>(load_phantom(pj.model, data_dir, cache_dir));
-    JobRequest rq;
-    rq.source = pj.source_query();
-    rq.particle = pj.particle;
-    rq.energy_mev = pj.energy_mev;
-    rq.histories = pj.histories;
-    rq.uncertainty = pj.uncertainty;
-    rq.seed = plan.seed;
-    rq.job_id = pj.job_id;
-    rq.batch_size = pj.batch_size;
-    rq.sampling = plan.sampling;
-    rq.cutoff_mev = plan.cutoff_mev;
-    rq.backend = o.backend;
-    rq.devices = o.devices;
-    rq.threads = o.threads;
+    const JobRequest rq = job_request(plan, pj, o);
     // Within a long job, the scheduler's own progress lines (every ~2 s); its other messages
     // (back-end choice) would repeat for every job.
     std::function<void(const std::string&)> job_log;
@@ -248,7 +260,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
         }
       };
     }
-    RunResult r = run_job(rq, *phantom, *library, job_log);
+    RunResult r = run_job(rq, *phantom, *library, electrons.get(), job_log);
     r.provenance.insert(r.provenance.begin() + 3, {"command", command_line});
     JobRecord rec = make_job_record(plan, pj, r, checksum_list_digest(phantom->source_checksums),
                                     physics_digest);
@@ -257,7 +269,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     ++recorded;
     ++new_jobs;
     histories_run += r.histories;
-    cost_done += job_cost(pj);
+    cost_done += job_cost(pj, plan.electron_transport);
     if (say) {
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

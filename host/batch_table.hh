@@ -6,7 +6,7 @@
 //                          shard), jobs_in_plan, jobs_in_shard, jobs_in_table, engine,
 //                          git_commit, physics_digest, backend (all jobs' back ends, e.g.
 //                          "cpu" or "cpu+cuda"), sampling, photon_cutoff_mev,
-//                          electron_transport, units
+//                          electron_transport, electron_cutoff_mev, units
 //   /plan                  the plan JSON (as `batch plan` writes it), one string
 //   /job_ids               uint32 [jobs_in_table], ascending
 //   /<model>               attribute phantom_digest

@@ -6,7 +6,7 @@
 # CASE resume:    run killed with SIGKILL after its first job is recorded, restarted: the table
 #                 must equal the reference byte for byte.
 # CASE shards:    3 shards merged in two orders equal the reference byte for byte; merge errors.
-# CASE electron:  a plan with electron jobs is refused by `batch run` with a one-line error.
+# CASE electron:  photon, electron and positron jobs of one plan, two shards merged.
 # CASE errors:    edited plan, another plan's output, unwritable output, corrupt job record,
 #                 corrupt table, bad shard: one-line errors, no finished job lost.
 # CASE rules:     sources from a file; an uncertainty stop rule, independent of thread count.
@@ -29,7 +29,7 @@ expect_error() {
   err="$("$@" 2>&1 >/dev/null)" || rc=$?
   [ "$rc" -ne 0 ] || fail "expected failure of: $*"
   [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "error is not one line: $err"
-  printf '%s\n' "$err" | grep -Eq "$regex" || fail "error '$err' does not match '$regex'"
+  printf '%s\n' "$err" | grep -Eq -- "$regex" || fail "error '$err' does not match '$regex'"
   echo "ok (exit $rc): $err"
 }
 
@@ -141,14 +141,31 @@ PY
     ;;
 
   electron)
+    # Electron and positron jobs (coupled transport) run like photon jobs; a plan that asks
+    # for local electrons with charged sources is refused.
     d="$work/electron"; rm -rf "$d"; mkdir -p "$d"
-    make_plan "$d/mixed.json" 20260707 photon,electron
+    make_plan "$d/mixed.json" 20260707 photon,electron,positron
     grep -q '"particle": "electron"' "$d/mixed.json" || fail "the plan holds no electron job"
-    expect_error "electron sources are not available yet.*nothing was run" \
-      "$gpudose" batch run "$d/mixed.json" -o "$d/t.h5" --quiet
-    [ ! -d "$d/t.h5.jobs" ] || fail "a refused run created records"
-    "$gpudose" batch status "$d/mixed.json" | grep -q "electron/positron: not available yet" \
-      || fail "status does not name the electron jobs"
+    "$gpudose" batch run "$d/mixed.json" --shard 2/2 -o "$d/t.h5" --quiet
+    "$gpudose" batch run "$d/mixed.json" --shard 1/2 -o "$d/u.h5" --quiet
+    "$gpudose" batch merge "$d/t.h5" "$d/u.h5" -o "$d/all.h5" >/dev/null
+    /usr/bin/python3 - "$d/all.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    for particle in ("photon", "electron", "positron"):
+        g = f[f"AF/{particle}/Liver"]
+        names = [t.decode() for t in g["target_name"][...]]
+        af = g["af"][:, names.index("Liver")]
+        print(particle, "AF(liver <- liver) at", list(g["energy_mev"][...]), "MeV:", af)
+        if particle == "electron":
+            # A 0.05-2 MeV electron's CSDA range in soft tissue is at most ~1 cm: nearly all
+            # of its energy stays in a 1.4 kg liver. (Positron AFs count the annihilation
+            # photons' 1.022 MeV in the emitted energy, most of which escapes.)
+            assert all(a > 0.85 for a in af), af
+PY
+    expect_error "--electrons local applies to photon plans only" \
+      "$gpudose" batch plan --models female --sources liver --particles electron \
+      --electrons local --energies "$ref/energies.txt" -o "$d/x.json"
     ;;
 
   errors)

@@ -85,6 +85,12 @@ TEST(BatchPlan, HashCoversSeedJobsAndPhysicsSettings) {
   q = p;
   q.sampling = "mass-uniform";
   EXPECT_NE(plan_hash(q), p.hash);
+  q = p;
+  q.electron_transport = "local";
+  EXPECT_NE(plan_hash(q), p.hash);
+  q = p;
+  q.electron_cutoff_mev = 0.02;
+  EXPECT_NE(plan_hash(q), p.hash);
 }
 
 TEST(BatchPlan, EditedPlanIsRefused) {
@@ -152,6 +158,7 @@ TEST(BatchPlan, ShardsPartitionThePlanLongestFirstAndBalanced) {
 
 TEST(BatchPlan, CostFollowsHistoriesAndTheMeasuredEnergyShape) {
   PlanJob a;
+  a.particle = "photon";
   a.histories = 1000;
   a.energy_mev = 0.01;
   PlanJob b = a;
@@ -162,13 +169,19 @@ TEST(BatchPlan, CostFollowsHistoriesAndTheMeasuredEnergyShape) {
   d.energy_mev = 10;
   PlanJob e = a;
   e.energy_mev = 50;  // beyond the table: clamped
-  EXPECT_LT(job_cost(a), job_cost(b));
-  EXPECT_LT(job_cost(d), job_cost(b));
-  EXPECT_DOUBLE_EQ(job_cost(c), 2 * job_cost(a));
-  EXPECT_DOUBLE_EQ(job_cost(e), job_cost(d));
+  // Local electrons: dearest in the Compton region, cheap at both ends.
+  EXPECT_LT(job_cost(a, "local"), job_cost(b, "local"));
+  EXPECT_LT(job_cost(d, "local"), job_cost(b, "local"));
+  EXPECT_DOUBLE_EQ(job_cost(c, "local"), 2 * job_cost(a, "local"));
+  EXPECT_DOUBLE_EQ(job_cost(e, "local"), job_cost(d, "local"));
   PlanJob at = a;
   at.energy_mev = 0.1;
-  EXPECT_NEAR(job_cost(at) / at.histories, 6.18, 1e-12);  // a table point exactly
+  EXPECT_NEAR(job_cost(at, "local") / at.histories, 6.18, 1e-12);  // a table point exactly
+  // Electron transport: cost grows with energy; a 10 MeV electron is dearer than a photon.
+  EXPECT_LT(job_cost(b), job_cost(d));
+  PlanJob el = d;
+  el.particle = "electron";
+  EXPECT_GT(job_cost(el), job_cost(d));
 }
 
 }  // namespace
