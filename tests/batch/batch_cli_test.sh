@@ -35,9 +35,10 @@ expect_error() {
 
 # Few histories, one thread: every job takes a noticeable moment (so the resume test can kill a
 # run between jobs), the whole plan a few seconds.
-make_plan() {  # make_plan OUT [SEED [PARTICLES]]
+make_plan() {  # make_plan OUT [SEED [PARTICLES [HISTORIES]]]
   "$gpudose" batch plan --models female --sources liver,kidneys --particles "${3:-photon}" \
-    --energies "$ref/energies.txt" --histories 20000 --seed "${2:-20260707}" -o "$1" >/dev/null
+    --energies "$ref/energies.txt" --histories "${4:-10000}" --seed "${2:-20260707}" -o "$1" \
+    >/dev/null
 }
 
 case "$case_name" in
@@ -144,7 +145,7 @@ PY
     # Electron and positron jobs (coupled transport) run like photon jobs; a plan that asks
     # for local electrons with charged sources is refused.
     d="$work/electron"; rm -rf "$d"; mkdir -p "$d"
-    make_plan "$d/mixed.json" 20260707 photon,electron,positron
+    make_plan "$d/mixed.json" 20260707 photon,electron,positron 4000
     grep -q '"particle": "electron"' "$d/mixed.json" || fail "the plan holds no electron job"
     "$gpudose" batch run "$d/mixed.json" --shard 2/2 -o "$d/t.h5" --quiet
     "$gpudose" batch run "$d/mixed.json" --shard 1/2 -o "$d/u.h5" --quiet
@@ -223,10 +224,11 @@ PY
     d="$work/rules"; rm -rf "$d"; mkdir -p "$d"
     printf '# sources\nliver\n\nkidneys  # both\n' > "$d/sources.txt"
     "$gpudose" batch plan --models female --sources @"$d/sources.txt" --particles photon \
-      --energies "$ref/energies.txt" --histories 20000 --seed 20260707 -o "$d/from-file.json" >/dev/null
+      --energies "$ref/energies.txt" --histories 10000 --seed 20260707 -o "$d/from-file.json" >/dev/null
     cmp "$d/from-file.json" "$plan" || fail "a sources file gives another plan than the list"
     "$gpudose" batch plan --models female --sources liver --energies "$ref/energies.txt" \
-      --uncertainty 0.006 --histories 1e6 --batch-size 1000 --seed 5 -o "$d/unc.json" >/dev/null
+      --uncertainty 0.006 --histories 1e6 --batch-size 1000 --seed 5 --electrons local \
+      -o "$d/unc.json" >/dev/null
     "$gpudose" batch run "$d/unc.json" -o "$d/u1.h5" --threads 1 --quiet
     "$gpudose" batch run "$d/unc.json" -o "$d/u2.h5" --threads 2 --quiet
     cmp "$d/u1.h5" "$d/u2.h5" || fail "uncertainty-rule table depends on the thread count"
