@@ -408,70 +408,124 @@ double tabata_deviation_factor(double t_mev, double z) {
   return 1.0 / (a1 + a2 / (1.0 + a3 / std::pow(tau, a4) + a5 * std::pow(tau, a6)));
 }
 
-// Depth-dose of a broad parallel beam from a pencil beam in a laterally wide water phantom
-// (reciprocity: the laterally integrated dose of a pencil equals the central-axis dose of a
-// broad beam). Practical range: the tangent through the steepest part of the falling edge
-// (least-squares line over the depths where the dose falls from 80 % to 20 % of its maximum),
-// extrapolated to zero dose. Returns the practical range in cm.
-double practical_range(const ElectronTransportParams& ep, double e, std::uint64_t n) {
-  const int nz = 120;  // 0.01 cm slices, 1.2 cm
-  WaterWorld w(1, 1, nz, 8.0, 8.0, 0.01, nz);
+// A broad parallel beam, from a pencil beam in a laterally wide water column (reciprocity: the
+// laterally integrated quantities of a pencil equal the central-axis ones of a broad beam),
+// 0.005 cm slices. Returns two ranges (cm):
+//  - extrapolated range, Tabata's definition: the number-transmission curve eta(x) (fraction of
+//    the incident electrons stopping beyond depth x, from the charge-deposition distribution of
+//    the primaries, as in the Monte Carlo data Tabata et al. fitted), its tangent at the
+//    inflection point extrapolated to eta = 0;
+//  - practical range of the depth-dose curve (tangent over the 80 % - 20 % fall of the dose),
+//    printed for reference: for light media it lies several % beyond the transmission value.
+struct BeamRanges {
+  double extrapolated, practical;
+};
+BeamRanges beam_ranges(const ElectronTransportParams& ep, double e, int n) {
+  const int nz = 120;
+  const double dz = 0.005;
+  WaterWorld w(1, 1, nz, 8.0, 8.0, dz, nz);
   for (int iz = 0; iz < nz; ++iz) w.labels[iz] = static_cast<std::uint8_t>(iz);
   w.finish();
   PhotonHistoryFunctor h = w.history(1, e, 21, ep);
   h.source.position = Vec3{4.0, 4.0, 0.0};
   h.source.direction = Vec3{0, 0, 1};
   std::vector<std::uint64_t> bins(photon_tally_bins(nz), 0);
-  PlainTally tally{bins.data()};
-  for (std::uint64_t i = 0; i < n; ++i) h(i, tally);
+  FinalVoxelTally tally{bins.data(), path_bin(nz), nz};
+  std::vector<double> stops(nz, 0);
+  for (int i = 0; i < n; ++i) {
+    tally.last = -1;
+    h(i, tally);
+    if (tally.last >= 0) stops[tally.last] += 1;
+  }
+  auto tangent_intercept = [](const std::vector<double>& x, const std::vector<double>& y) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    const double k = static_cast<double>(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      sx += x[i];
+      sy += y[i];
+      sxx += x[i] * x[i];
+      sxy += x[i] * y[i];
+    }
+    const double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+    const double icpt = (sy - slope * sx) / k;
+    return -icpt / slope;
+  };
+  // Transmission at the slice boundaries z = k dz; its tangent at the inflection point from a
+  // least-squares cubic through the points with 0.1 < eta < 0.9 (no window to choose by hand).
+  std::vector<double> eta(nz + 1, 0);
+  for (int k = nz - 1; k >= 0; --k) eta[k] = eta[k + 1] + stops[k] / n;
+  double m[4][5] = {};  // normal equations for y = c0 + c1 x + c2 x^2 + c3 x^3
+  for (int k = 0; k <= nz; ++k) {
+    if (!(eta[k] > 0.1 && eta[k] < 0.9)) continue;
+    const double x = k * dz;
+    const double p[4] = {1, x, x * x, x * x * x};
+    for (int r = 0; r < 4; ++r) {
+      for (int c = 0; c < 4; ++c) m[r][c] += p[r] * p[c];
+      m[r][4] += p[r] * eta[k];
+    }
+  }
+  for (int col = 0; col < 4; ++col) {  // Gauss-Jordan elimination with partial pivoting
+    int piv = col;
+    for (int r = col + 1; r < 4; ++r) {
+      if (std::fabs(m[r][col]) > std::fabs(m[piv][col])) piv = r;
+    }
+    for (int c = 0; c < 5; ++c) std::swap(m[col][c], m[piv][c]);
+    for (int r = 0; r < 4; ++r) {
+      if (r == col) continue;
+      const double f = m[r][col] / m[col][col];
+      for (int c = 0; c < 5; ++c) m[r][c] -= f * m[col][c];
+    }
+  }
+  double cf[4];
+  for (int r = 0; r < 4; ++r) cf[r] = m[r][4] / m[r][r];
+  const double xi = -cf[2] / (3 * cf[3]);
+  const double yi = cf[0] + xi * (cf[1] + xi * (cf[2] + xi * cf[3]));
+  const double slope = cf[1] + xi * (2 * cf[2] + 3 * cf[3] * xi);
+  BeamRanges r;
+  r.extrapolated = xi - yi / slope;
+  std::vector<double> x, y;
+  // Depth-dose practical range.
   std::vector<double> dose(nz);
   for (int iz = 0; iz < nz; ++iz) dose[iz] = fixed_to_mev(bins[iz]);
-  const double dmax = *std::max_element(dose.begin(), dose.end());
   const int imax = static_cast<int>(std::max_element(dose.begin(), dose.end()) - dose.begin());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
+  const double dmax = dose[imax];
   for (int iz = imax; iz < nz; ++iz) {
     if (dose[iz] > 0.8 * dmax || dose[iz] < 0.2 * dmax) continue;
-    const double x = (iz + 0.5) * 0.01, y = dose[iz];
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-    ++k;
+    x.push_back((iz + 0.5) * dz);
+    y.push_back(dose[iz]);
   }
-  const double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
-  const double icpt = (sy - slope * sx) / k;
-  return -icpt / slope;
+  r.practical = tangent_intercept(x, y);
+  return r;
 }
 
-// Practical range of 1 MeV electrons in water against Tabata's extrapolated range, for the
-// default step parameters and for 4x finer steps (C1 = 0.05, f = 0.05).
-// OPEN ISSUE, measured and not hidden: the issue asks for agreement within 3 %; we get a
-// practical range about 10 % longer than Tabata's formula (0.401 cm vs 0.366 cm). The step
-// parameters change it by < 1 %, the mean projected range agrees with Lewis' theory within
-// 0.3 % (MeanProjectedRangeMatchesLewis) and the AF liver self-absorption with ICRP 133 within
-// 0.6 %, so the cause is not settled (candidates: the shape of the moment-matched angular
-// distribution, the practical-range extraction from a depth-dose curve vs Tabata's
-// transmission-based definition, the effective Z used for water). Asserted here: the physical
-// bound R_p < R_CSDA, the step-parameter effect < 2 %, and the Tabata ratio inside 0.85 - 1.15
-// so that a regression in either direction fails.
-TEST(ElectronTransport, PracticalRangeOfOneMeVBeamVersusTabata) {
+// Extrapolated range of 1 MeV electrons in water against Tabata's formula, for the default step
+// parameters and 4x finer steps (C1 = 0.05, f = 0.05), whose effect must stay below 2 %.
+// NOT MET: the issue asks for 3 %; we measure +3.9 % (+4.2 % with fine steps). The tangent
+// estimator matters at this level: a 4-slice secant at the steepest point gives +2.6 %, a line
+// over +-4 slices +3.3 %, the cubic used here +3.9 %; Tabata's formula itself fits its Monte Carlo
+// data to about 2 % (max), and Z_eff of water (6.6 here; 7.2 by mass) moves it by 2 %. Asserted:
+// 5 % (so that a regression fails) and the step-parameter effect; the shortfall is reported.
+// The depth-dose practical range is printed as well: 0.40 cm, about 10 % beyond Tabata's value,
+// which is why the comparison uses Tabata's own (transmission) definition.
+TEST(ElectronTransport, ExtrapolatedRangeOfOneMeVBeamVersusTabata) {
   const double e = 1.0;
   const double r0 = electrons().value(ElectronQuantity::kCsdaRange, 0, water_index(), e);
   const double tabata = r0 * tabata_deviation_factor(e, 6.60);
-  const double rp = practical_range(default_params(), e, 20000);
-  ElectronTransportParams fine = default_params();
-  fine.c1 = 0.05;
-  fine.max_loss_fraction = 0.05;
-  const double rp_fine = practical_range(fine, e, 20000);
+  const BeamRanges coarse = beam_ranges(default_params(), e, 40000);
+  ElectronTransportParams fine_params = default_params();
+  fine_params.c1 = 0.05;
+  fine_params.max_loss_fraction = 0.05;
+  const BeamRanges fine = beam_ranges(fine_params, e, 40000);
   std::printf(
-      "1 MeV in water: practical range %.4f cm (C1 0.2, f 0.2), %.4f cm (C1 0.05, f 0.05); "
-      "Tabata extrapolated range %.4f cm (R_CSDA %.4f cm): %+.2f %%, %+.2f %%\n",
-      rp, rp_fine, tabata, r0, 100 * (rp / tabata - 1), 100 * (rp_fine / tabata - 1));
-  EXPECT_LT(rp, r0);
-  EXPECT_LT(rp_fine, r0);
-  EXPECT_NEAR(rp / rp_fine, 1.0, 0.02);
-  EXPECT_NEAR(rp / tabata, 1.0, 0.15);
+      "1 MeV in water: extrapolated range %.4f cm (C1 0.2, f 0.2), %.4f cm (C1 0.05, f 0.05); "
+      "Tabata %.4f cm: %+.2f %%, %+.2f %%; depth-dose practical range %.4f / %.4f cm; R_CSDA "
+      "%.4f cm\n",
+      coarse.extrapolated, fine.extrapolated, tabata, 100 * (coarse.extrapolated / tabata - 1),
+      100 * (fine.extrapolated / tabata - 1), coarse.practical, fine.practical, r0);
+  EXPECT_NEAR(coarse.extrapolated / tabata, 1.0, 0.05);
+  EXPECT_NEAR(fine.extrapolated / tabata, 1.0, 0.05);
+  EXPECT_NEAR(coarse.extrapolated / fine.extrapolated, 1.0, 0.02);
+  EXPECT_LT(coarse.practical, r0);
 }
 
 }  // namespace
