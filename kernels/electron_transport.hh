@@ -32,8 +32,8 @@
 // - Tracking cut-off: below absorption_mev (default 10 keV = Wcc: a 10 keV electron has a CSDA
 //   range of 2.5 um in water) the residual kinetic energy is deposited where the particle
 //   stops. A positron then annihilates at rest into two back-to-back 511 keV photons.
-//   Annihilation in flight is not simulated (named simplification: ~1-2 % of positrons of a few
-//   MeV annihilate in flight in water; their energy is then deposited/emitted at rest instead).
+//   Positrons also annihilate in flight (two photons, Heitler cross section from the tables,
+//   annihilate_in_flight()) as a third hard-event channel.
 // - Density: the tables hold linear quantities at the medium's nominal density; a voxel of
 //   density rho scales cross sections and stopping powers by rho / rho_nominal and lengths by
 //   the inverse (the steps are computed in nominal-density centimetres).
@@ -162,10 +162,14 @@ struct ElectronTransport {
       double sig_max = 0;
       bool hard = false;
       if (params.hard_events) {
-        const double sig0 = lin(ElectronQuantity::kHardInelasticXs, base, i, f) +
-                            lin(ElectronQuantity::kHardBremsXs, base, i, f);
-        const double sig1 = lin(ElectronQuantity::kHardInelasticXs, base, i_f, f_f) +
-                            lin(ElectronQuantity::kHardBremsXs, base, i_f, f_f);
+        double sig0 = lin(ElectronQuantity::kHardInelasticXs, base, i, f) +
+                      lin(ElectronQuantity::kHardBremsXs, base, i, f);
+        double sig1 = lin(ElectronQuantity::kHardInelasticXs, base, i_f, f_f) +
+                      lin(ElectronQuantity::kHardBremsXs, base, i_f, f_f);
+        if (c.positron) {
+          sig0 += lin(ElectronQuantity::kAnnihilationXs, base, i, f);
+          sig1 += lin(ElectronQuantity::kAnnihilationXs, base, i_f, f_f);
+        }
         // 5 % headroom: the hard cross sections vary slowly over a step of <= 20 % loss.
         sig_max = 1.05 * (sig0 > sig1 ? sig0 : sig1);
         if (tau < sig_max * s_nom) {
@@ -215,7 +219,10 @@ struct ElectronTransport {
       if (status == kStepBoundary || !hard) continue;
       if (c.e <= e_stop) break;
       const int before = st.n_charged;
-      hard_event(c, m, label, sig_max, rng, tally, st);
+      if (hard_event(c, m, label, sig_max, rng, tally, st)) {
+        finish_path(c, path, tally);  // annihilated in flight
+        return;
+      }
       if (st.n_charged > before && st.n_charged < kMaxChargedStack) {
         // Depth first: this particle goes under its new delta electron and resumes after it
         // (the hard-event distance is memoryless, so it restarts with a fresh one).
@@ -432,9 +439,10 @@ struct ElectronTransport {
   }
 
   // A hard event candidate at the end of a step in library medium m (delta event with
-  // probability 1 - sigma(T)/sigma_max).
+  // probability 1 - sigma(T)/sigma_max). Returns true when a positron annihilated in flight (the
+  // particle is gone).
   template <class Rng, class Tally>
-  GD_HOST_DEVICE void hard_event(ChargedState& c, int m, int label, double sig_max, Rng& rng,
+  GD_HOST_DEVICE bool hard_event(ChargedState& c, int m, int label, double sig_max, Rng& rng,
                                  Tally& tally, SecondaryStacks& st) const {
     const ElectronTablesView& t = tables;
     const double e = c.e;
@@ -445,6 +453,7 @@ struct ElectronTransport {
     const bool inel_open = c.positron ? e > t.wcc_mev : e > 2.0 * t.wcc_mev;
     const double sig_in = inel_open ? lin(ElectronQuantity::kHardInelasticXs, base, i, f) : 0.0;
     const double sig_br = e > t.wcr_mev ? lin(ElectronQuantity::kHardBremsXs, base, i, f) : 0.0;
+    const double sig_an = c.positron ? lin(ElectronQuantity::kAnnihilationXs, base, i, f) : 0.0;
     const double pick = rng.uniform() * sig_max;
     const int nl = phantom.num_labels;
     if (pick < sig_in) {
@@ -490,6 +499,62 @@ struct ElectronTransport {
       } else {
         if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(nl), 1);
         tally.deposit(label, pu);
+      }
+    } else if (pick < sig_in + sig_br + sig_an) {
+      annihilate_in_flight(c, label, rng, tally, st);
+      return true;
+    }
+    return false;
+  }
+
+ public:
+  // Two-photon annihilation in flight with an electron at rest (Heitler's cross section, as in
+  // PENELOPE-2018, manual Sec. 3.4): zeta = k_1 / (T + 2 m c^2), the fraction taken by the
+  // softer photon, in [zeta_min, 1/2], zeta_min = 1 / (gamma + 1 + sqrt(gamma^2 - 1)), with
+  //   dsigma/dzeta ~ S(zeta) + S(1 - zeta), S(z) = -(gamma+1)^2 + (gamma^2+4 gamma+1)/z - 1/z^2.
+  // Sampling: zeta from 1/zeta on [zeta_min, 1/2] by inversion, accepted with
+  // zeta (S(zeta) + S(1 - zeta)) / (2 (gamma^2 + 4 gamma + 1)), a bound since z S(z) and
+  // z S(1 - z) are each below gamma^2 + 4 gamma + 1 there. Directions from two-body kinematics:
+  // cos(theta_1) = (gamma + 1 - 1/zeta) / sqrt(gamma^2 - 1); the second photon takes the rest of
+  // the momentum. The photons share T + 2 m c^2, i.e. the positron's units and its 2 u_m.
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void annihilate_in_flight(const ChargedState& c, int label, Rng& rng, Tally& tally,
+                                           SecondaryStacks& st) const {
+    const double mc2 = kElectronMassMeV;
+    const double gamma = 1.0 + c.e / mc2;
+    const double root = sqrt(gamma * gamma - 1.0);
+    const double zmin = 1.0 / (gamma + 1.0 + root);
+    const double a = gamma * gamma + 4.0 * gamma + 1.0;
+    const double g1 = (gamma + 1.0) * (gamma + 1.0);
+    double z = 0.5;
+    for (int k = 0; k < 1000; ++k) {
+      z = zmin * exp(rng.uniform() * log(0.5 / zmin));
+      const double y = 1.0 - z;
+      const double h = z * (-2.0 * g1 + a / z - 1.0 / (z * z) + a / y - 1.0 / (y * y));
+      if (rng.uniform() * 2.0 * a <= h) break;
+    }
+    const double e_tot = c.e + 2.0 * mc2;
+    const double k1 = z * e_tot, k2 = e_tot - k1;
+    const double p = root * mc2;  // positron momentum, MeV/c
+    double cos1 = (gamma + 1.0 - 1.0 / z) / root;
+    cos1 = cos1 > 1 ? 1 : (cos1 < -1 ? -1 : cos1);
+    const Vec3 d1 = rotate(c.d, cos1, 2.0 * kPi * rng.uniform());
+    Vec3 d2{(p * c.d.x - k1 * d1.x) / k2, (p * c.d.y - k1 * d1.y) / k2,
+            (p * c.d.z - k1 * d1.z) / k2};
+    const double norm = sqrt(d2.x * d2.x + d2.y * d2.y + d2.z * d2.z);
+    d2 = Vec3{d2.x / norm, d2.y / norm, d2.z / norm};
+    const std::uint64_t total = c.units + 2 * to_fixed(mc2);
+    std::uint64_t u1 = to_fixed(k1);
+    u1 = u1 > total ? total : u1;
+    const std::uint64_t u2 = total - u1;
+    const PhotonState ph[2] = {PhotonState{c.x, c.y, c.z, d1, k1, u1, true},
+                               PhotonState{c.x, c.y, c.z, d2, k2, u2, true}};
+    for (const PhotonState& q : ph) {
+      if (q.e >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
+        st.photons[st.n_photons++] = q;
+      } else {
+        if (q.e >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
+        tally.deposit(label, q.units);
       }
     }
   }
