@@ -68,6 +68,14 @@ def main():
         flag = inp["command-line-flag"]
         known = run_flags | (top_flags if flag in ("--data-dir", "--cache-dir") else set())
         assert flag in known, f"input '{inp['id']}': {flag} is not a flag of gpudose run"
+    # Every flag of `gpudose run` is an input (the descriptor follows the program).
+    described = {i["command-line-flag"] for i in descriptor["inputs"]}
+    for line in run_help.splitlines():
+        words = line.split()
+        if words and words[0].startswith("-") and not words[0].startswith("-h"):
+            flag = words[0].split(",")[-1]
+            flag = "-o" if flag == "--output" else flag
+            assert flag in described, f"gpudose run {flag} has no descriptor input"
     # Every required flag of `gpudose run` is a required descriptor input.
     for line in run_help.splitlines():
         if "REQUIRED" in line:
