@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "host/user_error.hh"
+#include "tests/test_tmp.hh"
 
 namespace gpudose {
 namespace {
@@ -47,7 +48,7 @@ TEST(Icrp110Tables, AfLiverAndTeeth) {
 
 TEST(Icrp110Tables, MissingAndCorruptFilesAreClearErrors) {
   EXPECT_THROW(read_icrp110_media("/nonexistent/AF_media.dat"), UserError);
-  const std::string bad = ::testing::TempDir() + "/bad_media.dat";
+  const std::string bad = gpudose::test::scratch_dir() + "/bad_media.dat";
   {
     std::ofstream out(bad);
     out << "1 6 8\nNo. name\n1 Stuff 10.0 abc 50.0\n";

@@ -11,6 +11,7 @@
 #include "phantoms/icrp110_tables.hh"
 #include "phantoms/opendose_import.hh"
 #include "test_phantoms.hh"
+#include "tests/test_tmp.hh"
 
 namespace gpudose {
 namespace {
@@ -20,7 +21,7 @@ using testing::kDataDir;
 // A data directory of links to the real files, except the AM organ table, which is a copy the
 // test can change.
 std::string linked_data_dir(const std::string& name) {
-  const fs::path root = fs::path(::testing::TempDir()) / name;
+  const fs::path root = fs::path(gpudose::test::scratch_dir()) / name;
   fs::remove_all(root);
   const fs::path od = root / "phantoms/opendose_gate_ICRP110/data";
   const fs::path side = fs::path(icrp110_side_file_dir(root.string())) / "AM";
@@ -39,7 +40,7 @@ std::string linked_data_dir(const std::string& name) {
 
 TEST(PhantomCache, ImportWritesReusesAndNoticesChanges) {
   const std::string data = linked_data_dir("cache_data");
-  const std::string cache = (fs::path(::testing::TempDir()) / "cache_out").string();
+  const std::string cache = (fs::path(gpudose::test::scratch_dir()) / "cache_out").string();
   fs::remove_all(cache);
 
   const ImportOutcome first = import_phantom_to_cache("male", data, cache, "opendose", false);
@@ -102,7 +103,7 @@ TEST(PhantomCache, ImportWritesReusesAndNoticesChanges) {
 }
 
 TEST(PhantomCache, IcrpSourceCacheEqualsOpenDose) {
-  const std::string cache = (fs::path(::testing::TempDir()) / "cache_icrp").string();
+  const std::string cache = (fs::path(gpudose::test::scratch_dir()) / "cache_icrp").string();
   fs::remove_all(cache);
   const ImportOutcome icrp = import_phantom_to_cache("AM", kDataDir, cache, "icrp", false);
   EXPECT_EQ(check_phantom_cache(icrp.cache_path, kDataDir).source, "icrp");

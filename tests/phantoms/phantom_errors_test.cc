@@ -13,6 +13,7 @@
 #include "phantoms/phantom.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
+#include "tests/test_tmp.hh"
 
 namespace gpudose {
 namespace {
@@ -32,7 +33,7 @@ void expect_user_error(F f, const std::string& part) {
 }
 
 std::string temp_dir(const std::string& name) {
-  const fs::path d = fs::path(::testing::TempDir()) / name;
+  const fs::path d = fs::path(gpudose::test::scratch_dir()) / name;
   fs::remove_all(d);
   fs::create_directories(d);
   return d.string();

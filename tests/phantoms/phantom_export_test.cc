@@ -12,6 +12,7 @@
 
 #include "host/user_error.hh"
 #include "test_phantoms.hh"
+#include "tests/test_tmp.hh"
 
 namespace gpudose {
 namespace {
@@ -37,7 +38,7 @@ typename itk::Image<Pixel, 3>::Pointer read_back(const std::string& path) {
 TEST(PhantomExport, OrganImageRoundTrips) {
   const Phantom& p = af();
   for (const std::string ext : {".nii.gz", ".mha", ".nrrd"}) {
-    const std::string path = ::testing::TempDir() + "/af_export" + ext;
+    const std::string path = gpudose::test::scratch_dir() + "/af_export" + ext;
     export_phantom_image(p, path);
     const auto img = read_back<std::uint16_t>(path);
     const auto size = img->GetLargestPossibleRegion().GetSize();
@@ -78,7 +79,7 @@ TEST(PhantomExport, OrganImageRoundTrips) {
 TEST(PhantomExport, RegionMaskRoundTrips) {
   const Phantom& p = af();
   const Region kidneys = resolve_region(p, "kidneys");
-  const std::string path = ::testing::TempDir() + "/af_kidneys.nii.gz";
+  const std::string path = gpudose::test::scratch_dir() + "/af_kidneys.nii.gz";
   export_region_mask(p, kidneys, path);
   const auto img = read_back<std::uint8_t>(path);
   const std::uint8_t* buf = img->GetBufferPointer();
@@ -96,7 +97,7 @@ TEST(PhantomExport, BadPathsAreClearErrors) {
   const Phantom& p = af();
   EXPECT_FALSE(is_supported_image_path("af.png"));
   EXPECT_TRUE(is_supported_image_path("AF.NII.GZ"));
-  EXPECT_THROW(export_phantom_image(p, ::testing::TempDir() + "/af.png"), UserError);
+  EXPECT_THROW(export_phantom_image(p, gpudose::test::scratch_dir() + "/af.png"), UserError);
   EXPECT_THROW(export_phantom_image(p, "/nonexistent-dir/af.nii.gz"), UserError);
 }
 
