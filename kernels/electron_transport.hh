@@ -153,9 +153,8 @@ struct ElectronTransport {
       int i_f;
       double f_f;
       grid_at(u_t + log_keep, i_f, f_f);
-      const double r_keep = range_of(range, u_t + log_keep);
-      const double r_abs = range_of(range, u_abs);
-      double s_nom = range_t - (r_keep > r_abs ? r_keep : r_abs);
+      // range_of() is monotone: the larger of the two end ranges is the range at the larger u.
+      double s_nom = range_t - range_of(range, u_t + log_keep > u_abs ? u_t + log_keep : u_abs);
       const int base = electron_table_index(t, c.positron, m, 0);
       const double lambda1 = lin(ElectronQuantity::kTransportMfp1, base, i, f);
       if (params.c1 * lambda1 < s_nom) s_nom = params.c1 * lambda1;
@@ -203,7 +202,7 @@ struct ElectronTransport {
       // tests/transport/electron_transport_test.cc checks it against Lewis (1950).
       int i_m;
       double f_m;
-      grid_at(u_after(range, u_t, 0.5 * s_nom), i_m, f_m);
+      grid_at(u_after(range, u_t, range_t, 0.5 * s_nom), i_m, f_m);
       const double lambda1_m = lin(ElectronQuantity::kTransportMfp1, base, i_m, f_m);
       const double lambda2_m = lin(ElectronQuantity::kTransportMfp2, base, i_m, f_m);
       c.d =
@@ -273,7 +272,11 @@ struct ElectronTransport {
   // R(u') = R(u) - s_nom, inverting range_of() exactly (log-log in the table, R ~ T below it).
   // Precondition: s_nom < R(u).
   GD_HOST_DEVICE double u_after(const double* r, double u, double s_nom) const {
-    const double left = range_of(r, u) - s_nom;
+    return u_after(r, u, range_of(r, u), s_nom);
+  }
+  // Same with R(u) already known.
+  GD_HOST_DEVICE double u_after(const double* r, double u, double r_u, double s_nom) const {
+    const double left = r_u - s_nom;
     if (!(left > 0)) return -1e300;
     if (left <= r[0]) return log(left / r[0]) * tables.inv_dlog;
     int j;
