@@ -116,7 +116,8 @@ std::vector<double> energy_preset(const std::string& name) {
   if (name == "icrp133") {
     // The non-zero energies (MeV) of the photon and electron SAF files of ICRP Publication 133
     // (2016), electronic supplement rcp-a[fm]_{photon,electron}_2016-08-12.SAF, record 4.
-    // Written from the publication by hand; check against the files before relying on it.
+    // Written from memory of that grid, not checked against the files (they are not in the
+    // data directory): check against them before relying on this preset.
     return {0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.15, 0.2, 0.3, 0.4,
             0.5,  0.6,   0.7,  0.8,  1.0,  1.5,  2.0,  3.0,  4.0,  5.0, 6.0,  8.0, 10.0};
   }
