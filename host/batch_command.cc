@@ -18,27 +18,6 @@
 namespace gpudose {
 namespace {
 
-// Whole counts also written as 1e8 (OpenDose's 1e8 primaries per job), rewritten to digits for
-// CLI11's integer parsing.
-const CLI::Validator kCount(
-    [](std::string& v) -> std::string {
-      std::size_t used = 0;
-      double x = 0;
-      try {
-        x = std::stod(v, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != v.size() || !(x >= 1) || x > 1.8e19 || x != std::floor(x)) {
-        return "must be a whole number above 0 (e.g. 100000000 or 1e8)";
-      }
-      char digits[32];
-      std::snprintf(digits, sizeof digits, "%.0f", x);
-      v = digits;
-      return "";
-    },
-    "COUNT");
-
 struct PlanOptions {
   PlanRequest request;
   std::string output;
@@ -76,12 +55,12 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--histories", r.histories,
                   "Histories per job (default 1e6; with --uncertainty: the cap, default 1e10)")
-      ->transform(kCount);
+      ->transform(positive_count());
   cmd->add_option("--uncertainty", r.uncertainty,
                   "Stop each job at this relative 1-sigma of the source self-absorption");
   cmd->add_option("--batch-size", r.batch_size,
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
-      ->transform(kCount);
+      ->transform(positive_count());
   cmd->add_option("--seed", r.seed, "Campaign seed (every job's Philox key)")
       ->capture_default_str();
   cmd->add_option("--sampling", r.sampling, "volume-uniform (OpenDose) or mass-uniform (ICRP 133)")

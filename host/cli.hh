@@ -9,10 +9,13 @@ namespace gpudose {
 
 // Options shared by every subcommand (given before or after the subcommand name).
 struct GlobalOptions {
-  std::string data_dir;   // --data-dir: third-party inputs (phantoms, elemental data)
-  std::string cache_dir;  // --cache-dir: what gpudose imported from them
+  std::string data_dir;      // --data-dir: third-party inputs (phantoms, elemental data)
+  std::string cache_dir;     // --cache-dir: what gpudose imported from them
   std::string command_line;  // the whole command as typed, for provenance
 };
+
+// A whole number above 0, also written as 1e6; use with ->transform(positive_count()).
+const CLI::Validator& positive_count();
 
 void add_devices_command(CLI::App& app, GlobalOptions& global);
 void add_run_command(CLI::App& app, GlobalOptions& global);

@@ -14,27 +14,6 @@
 namespace gpudose {
 namespace {
 
-// A positive whole number, also written as 1e6 (rewritten to digits for CLI11's integer
-// parsing); CLI11's own PositiveNumber message would print the whole double range.
-const CLI::Validator kPositiveCount(
-    [](std::string& v) -> std::string {
-      std::size_t used = 0;
-      double x = 0;
-      try {
-        x = std::stod(v, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != v.size() || !(x >= 1) || x > 1.8e19 || x != std::floor(x)) {
-        return "must be a whole number above 0 (e.g. 1000000 or 1e6)";
-      }
-      char digits[32];
-      std::snprintf(digits, sizeof digits, "%.0f", x);
-      v = digits;
-      return "";
-    },
-    "POSITIVE");
-
 struct RunOptions {
   JobRequest job;
   std::string model = "female";
@@ -101,7 +80,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--histories", j.histories,
                   "Histories to run (default 1e6; with --uncertainty: the cap, default 1e10)")
-      ->transform(kPositiveCount);
+      ->transform(positive_count());
   cmd->add_option("--uncertainty", j.uncertainty,
                   "Stop at this relative 1-sigma uncertainty of the source self-absorption "
                   "(e.g. 0.01)");
@@ -115,7 +94,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--threads", j.threads, "CPU worker threads (default: all cores)");
   cmd->add_option("--batch-size", j.batch_size,
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
-      ->transform(kPositiveCount);
+      ->transform(positive_count());
   cmd->add_option("--sampling", j.sampling,
                   "Source sampling: volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
       ->capture_default_str();
