@@ -5,7 +5,7 @@
 namespace gpudose {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kElectronMassMeV = 0.51099895000;  // m_e c^2
+constexpr double kElectronMassMeV = 0.51099895000;        // m_e c^2
 constexpr double kHcMeVAngstrom = 1.2398419843320026e-2;  // h c = 12398.42 eV Angstrom
 constexpr double kClassicalElectronRadiusCm = 2.8179403262e-13;
 constexpr double kMeVToJoule = 1.602176634e-13;
