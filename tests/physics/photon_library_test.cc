@@ -14,7 +14,7 @@
 
 #include "host/user_error.hh"
 #include "physics-data/media_catalog.hh"
-#include "tests/physics/xcom_reference.hh"
+#include "tests/physics/nist_photon_reference.hh"
 
 namespace gpudose {
 namespace {

@@ -1,6 +1,6 @@
-// Independent reference for the photon tests: NIST XCOM per element, as shipped by Debian's
-// python-fisx-common (fisx-debian/XCOM_CrossSections.dat.gz; keV and cm2/g), combined for
-// mixtures by the mixture rule. Test-only code.
+// Independent reference for the photon tests (a reader, no data): NIST XCOM per element, as shipped
+// by Debian's python-fisx-common (fisx-debian/XCOM_CrossSections.dat.gz; keV and cm2/g), combined
+// for mixtures by the mixture rule. Test-only code.
 #pragma once
 
 #include <cmath>
