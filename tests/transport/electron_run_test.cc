@@ -19,29 +19,15 @@
 #include "host/scheduler.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
+#include "tests/transport/test_data.hh"
 
 namespace gpudose {
 namespace {
 
-const PhotonLibrary& photons() {
-  static const PhotonLibrary lib = [] {
-    const std::string path = default_photon_library_path(GPUDOSE_TEST_CACHE_DIR);
-    if (photon_library_is_current(path, GPUDOSE_TEST_DATA_DIR)) return load_photon_library(path);
-    return build_photon_library(GPUDOSE_TEST_DATA_DIR, path);
-  }();
-  return lib;
-}
-
-const ElectronLibrary& electrons() {
-  static const ElectronLibrary lib =
-      ensure_electron_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  return lib;
-}
-
-const Phantom& female() {
-  static const Phantom p = load_phantom("female", GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  return p;
-}
+using test::electrons;
+using test::female;
+using test::photons;
+using test::region_label_bins;
 
 // (particle, target, energy) -> expected SAF (kg^-1) from the validation file.
 std::map<std::tuple<std::string, std::string, double>, double> references() {
@@ -79,13 +65,7 @@ std::vector<Saf> liver_source_safs(int particle, ElectronMode mode, double e, st
   std::vector<double> masses;
   for (const auto& q : queries) {
     const Region r = resolve_region(ph, q);
-    std::vector<int> b;
-    for (int l = 0; l < ph.view().num_labels; ++l) {
-      for (int id : r.organ_ids) {
-        if (ph.label_organ_id[l] == id) b.push_back(l);
-      }
-    }
-    bins.push_back(b);
+    bins.push_back(test::region_label_bins(ph, r));
     masses.push_back(region_mass_kg(ph, r));
   }
   TargetStatistics stats(bins, job.num_bins());

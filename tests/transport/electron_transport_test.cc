@@ -18,29 +18,14 @@
 #include "host/scheduler.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
+#include "tests/transport/test_data.hh"
 
 namespace gpudose {
 namespace {
 
-const PhotonLibrary& photons() {
-  static const PhotonLibrary lib = [] {
-    const std::string path = default_photon_library_path(GPUDOSE_TEST_CACHE_DIR);
-    if (photon_library_is_current(path, GPUDOSE_TEST_DATA_DIR)) return load_photon_library(path);
-    return build_photon_library(GPUDOSE_TEST_DATA_DIR, path);
-  }();
-  return lib;
-}
-
-const ElectronLibrary& electrons() {
-  static const ElectronLibrary lib =
-      ensure_electron_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  return lib;
-}
-
-const Phantom& female() {
-  static const Phantom p = load_phantom("female", GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  return p;
-}
+using test::electrons;
+using test::female;
+using test::photons;
 
 int water_index() { return static_cast<int>(photons().medium_index("water")); }
 

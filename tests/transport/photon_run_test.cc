@@ -16,23 +16,13 @@
 #include "host/scheduler.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
+#include "tests/transport/test_data.hh"
 
 namespace gpudose {
 namespace {
 
-const PhotonLibrary& library() {
-  static const PhotonLibrary lib = [] {
-    const std::string path = default_photon_library_path(GPUDOSE_TEST_CACHE_DIR);
-    if (photon_library_is_current(path, GPUDOSE_TEST_DATA_DIR)) return load_photon_library(path);
-    return build_photon_library(GPUDOSE_TEST_DATA_DIR, path);
-  }();
-  return lib;
-}
-
-const Phantom& female() {
-  static const Phantom p = load_phantom("female", GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  return p;
-}
+using test::female;
+using test::photons;
 
 // Runs `n` histories of a job on `runners` CPU runners; returns the exact sum of every bin.
 std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n, int runners,
@@ -54,7 +44,7 @@ std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n, int ru
 }
 
 TEST(PhotonRun, NarrowBeamThroughWaterMatchesExponential) {
-  const PhotonLibrary& lib = library();
+  const PhotonLibrary& lib = photons();
   const int water = static_cast<int>(lib.medium_index("water"));
   // A 4 x 4 x 50 column of 0.4 cm water voxels (20 cm); medium 0 of the slab is water.
   const int nx = 4, ny = 4, nz = 50;
@@ -99,7 +89,7 @@ TEST(PhotonRun, EnergyConservedExactlyInThePhantom) {
     PhotonJobConfig c;
     c.source = "liver";
     c.energy_mev = e;
-    const PhotonJob job(female(), library(), c);
+    const PhotonJob job(female(), photons(), c);
     const std::uint64_t n = 4000;
     const auto sums = run_bins(job, n, 2, 500);
     EnergySum128 total;
@@ -115,7 +105,7 @@ TEST(PhotonRun, BitIdenticalForThreadsBatchesAndInterleaving) {
   c.source = "kidneys";
   c.energy_mev = 1.0;
   c.seed = 99;
-  const PhotonJob job(female(), library(), c);
+  const PhotonJob job(female(), photons(), c);
   const auto reference = run_bins(job, 6000, 1, 1000);
   EXPECT_EQ(run_bins(job, 6000, 2, 1000), reference);
   EXPECT_EQ(run_bins(job, 6000, 3, 250), reference);
@@ -167,7 +157,7 @@ TEST(PhotonRun, LiverSourceMatchesIcrp133) {
     c.source = "liver";
     c.energy_mev = e;
     c.seed = 2026;
-    const PhotonJob job(ph, library(), c);
+    const PhotonJob job(ph, photons(), c);
     std::vector<std::vector<int>> bins;
     std::vector<double> masses;
     for (const auto& [name, query] : targets) {
