@@ -9,6 +9,7 @@
 #include "host/cuda_devices.hh"
 #include "host/job_runner.hh"
 #include "phantoms/phantom_cache.hh"
+#include "tests/cpu_gpu_chi_square.hh"
 
 namespace gpudose {
 namespace {
@@ -32,16 +33,7 @@ TEST(GpuElectron, CpuAndGpuAgreeWithinStatistics) {
       req.seed = 2;  // independent streams: the comparison is statistical
       const RunResult gpu = run_job(req, phantom, library);
       ASSERT_EQ(cpu.targets.size(), gpu.targets.size());
-      double chi2 = 0;
-      int dof = 0;
-      for (std::size_t t = 0; t < cpu.targets.size(); ++t) {
-        const auto& a = cpu.targets[t];
-        const auto& b = gpu.targets[t];
-        if (!(a.rel_unc < 0.2 && b.rel_unc < 0.2)) continue;  // too few counts for a Gaussian
-        const double va = std::pow(a.rel_unc * a.af, 2), vb = std::pow(b.rel_unc * b.af, 2);
-        chi2 += (a.af - b.af) * (a.af - b.af) / (va + vb);
-        ++dof;
-      }
+      const auto [chi2, dof] = test::af_chi_square(cpu, gpu);
       ASSERT_GT(dof, 0);
       std::printf("CPU vs GPU, %s %.2f MeV: chi2 = %.1f for %d targets; GPU %.3g histories/s\n",
                   particle, e, chi2, dof, gpu.histories_per_s);
