@@ -69,15 +69,7 @@ std::vector<Saf> liver_source_safs(int particle, ElectronMode mode, double e, st
     masses.push_back(region_mass_kg(ph, r));
   }
   TargetStatistics stats(bins, job.num_bins());
-  const int threads = std::max(2u, std::thread::hardware_concurrency());
-  std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
-  std::vector<BatchRunner*> ptrs;
-  for (int r = 0; r < threads; ++r) {
-    owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
-    ptrs.push_back(owned.back().get());
-  }
-  run_schedule(ptrs, BatchPlan{n / 50, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
-               stats);
+  test::run_on_cpu(job, stats, n / 50, n);
   std::vector<Saf> out;
   for (std::size_t t = 0; t < queries.size(); ++t) {
     out.push_back(Saf{stats.mean_mev(t) / e / masses[t], stats.rel_unc(t)});

@@ -252,24 +252,6 @@ TEST(ElectronTransport, MeanProjectedRangeMatchesLewis) {
   }
 }
 
-// Runs `n` histories of an AF job on 2 runners; exact sums per bin.
-std::vector<EnergySum128> run_job_bins(const PhotonJob& job, std::uint64_t n) {
-  std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
-  std::vector<BatchRunner*> ptrs;
-  for (int r = 0; r < 2; ++r) {
-    owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
-    ptrs.push_back(owned.back().get());
-  }
-  std::vector<std::vector<int>> targets;
-  for (int b = 0; b < job.num_bins(); ++b) targets.push_back({b});
-  TargetStatistics stats(targets, job.num_bins());
-  run_schedule(ptrs, BatchPlan{n / 4, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
-               stats);
-  std::vector<EnergySum128> sums;
-  for (int b = 0; b < job.num_bins(); ++b) sums.push_back(stats.energy_sum(b));
-  return sums;
-}
-
 // Deposited + escaped = emitted to the last fixed-point unit, with bremsstrahlung photons,
 // delta electrons, positron annihilation (source positrons and pair positrons of 8 MeV
 // photons) and photoelectrons; no stack overflow.
@@ -286,7 +268,7 @@ TEST(ElectronTransport, EnergyConservedExactly) {
     cfg.electrons = ElectronMode::kTransport;
     const PhotonJob job(female(), photons(), cfg, &electrons());
     const std::uint64_t n = 2000;
-    const auto sums = run_job_bins(job, n);
+    const auto sums = test::run_bins(job, n, 2, n / 4);
     const int nl = female().view().num_labels;
     EnergySum128 total;
     for (int b = 0; b <= escaped_bin(nl); ++b) total.add(sums[b]);

@@ -23,25 +23,7 @@ namespace {
 
 using test::female;
 using test::photons;
-
-// Runs `n` histories of a job on `runners` CPU runners; returns the exact sum of every bin.
-std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n, int runners,
-                                   std::uint64_t batch) {
-  std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
-  std::vector<BatchRunner*> ptrs;
-  for (int r = 0; r < runners; ++r) {
-    owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
-    ptrs.push_back(owned.back().get());
-  }
-  std::vector<std::vector<int>> targets;
-  for (int b = 0; b < job.num_bins(); ++b) targets.push_back({b});
-  TargetStatistics stats(targets, job.num_bins());
-  run_schedule(ptrs, BatchPlan{batch, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
-               stats);
-  std::vector<EnergySum128> sums;
-  for (int b = 0; b < job.num_bins(); ++b) sums.push_back(stats.energy_sum(b));
-  return sums;
-}
+using test::run_bins;
 
 TEST(PhotonRun, NarrowBeamThroughWaterMatchesExponential) {
   const PhotonLibrary& lib = photons();
@@ -162,26 +144,12 @@ TEST(PhotonRun, LiverSourceMatchesIcrp133) {
     std::vector<double> masses;
     for (const auto& [name, query] : targets) {
       const Region r = resolve_region(ph, query);
-      std::vector<int> b;
-      for (int l = 0; l < ph.view().num_labels; ++l) {
-        for (int id : r.organ_ids) {
-          if (ph.label_organ_id[l] == id) b.push_back(l);
-        }
-      }
-      bins.push_back(b);
+      bins.push_back(test::region_label_bins(ph, r));
       masses.push_back(region_mass_kg(ph, r));
     }
     TargetStatistics stats(bins, job.num_bins());
-    const int threads = std::max(2u, std::thread::hardware_concurrency());
-    std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
-    std::vector<BatchRunner*> ptrs;
-    for (int r = 0; r < threads; ++r) {
-      owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
-      ptrs.push_back(owned.back().get());
-    }
     const std::uint64_t n = 1000000;
-    run_schedule(ptrs, BatchPlan{10000, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
-                 stats);
+    test::run_on_cpu(job, stats, 10000, n);
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const double saf = stats.mean_mev(t) / e / masses[t];
       const double ref = refs.at({targets[t].first, e});

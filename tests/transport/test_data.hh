@@ -2,10 +2,17 @@
 // cache directories of the build: the AF phantom and the photon and electron libraries.
 #pragma once
 
+#include <algorithm>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "host/cpu_runner.hh"
 #include "host/job_runner.hh"
+#include "host/photon_job.hh"
+#include "host/scheduler.hh"
+#include "kernels/fixed_energy.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
 #include "physics-data/photon_library.hh"
@@ -41,6 +48,33 @@ inline std::vector<int> region_label_bins(const Phantom& ph, const Region& r) {
     }
   }
   return bins;
+}
+
+// Runs `n` histories of `job` in batches of `batch` on `runners` CPU runners (0: all cores, at
+// least 2) into `stats`.
+inline void run_on_cpu(const PhotonJob& job, TargetStatistics& stats, std::uint64_t batch,
+                       std::uint64_t n, int runners = 0) {
+  if (runners <= 0) runners = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<CpuRunner<PhotonHistoryFunctor>>> owned;
+  std::vector<BatchRunner*> ptrs;
+  for (int r = 0; r < runners; ++r) {
+    owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>("cpu", job.history()));
+    ptrs.push_back(owned.back().get());
+  }
+  run_schedule(ptrs, BatchPlan{batch, n, static_cast<std::size_t>(job.num_bins())}, StopRule{},
+               stats);
+}
+
+// The exact sum of every tally bin after `n` histories on `runners` runners.
+inline std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n, int runners,
+                                          std::uint64_t batch) {
+  std::vector<std::vector<int>> targets;
+  for (int b = 0; b < job.num_bins(); ++b) targets.push_back({b});
+  TargetStatistics stats(targets, job.num_bins());
+  run_on_cpu(job, stats, batch, n, runners);
+  std::vector<EnergySum128> sums;
+  for (int b = 0; b < job.num_bins(); ++b) sums.push_back(stats.energy_sum(b));
+  return sums;
 }
 
 }  // namespace gpudose::test
