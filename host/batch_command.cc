@@ -73,6 +73,10 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
   cmd->add_option("--electron-cutoff", r.electron_cutoff_mev,
                   "Electron/positron tracking cut-off (kinetic energy), MeV")
       ->capture_default_str();
+  cmd->add_option("--range-rejection", r.range_rejection,
+                  "Electron range rejection: on (slow down in place when the region cannot be "
+                  "left; photons still emitted) or off")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Plan file (.json)")->required();
   cmd->callback([o, &global]() {
     const std::string data_dir = resolve_data_dir(global.data_dir);

@@ -24,7 +24,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kPlanFormat = "gpudose-batch-plan";
-constexpr int kPlanFormatVersion = 1;
+constexpr int kPlanFormatVersion = 2;  // 2: range_rejection
 
 // Defaults of the job runner (host/job_runner.cc), written into the plan so that every job's
 // batch size is explicit and the plan alone fixes the result.
@@ -171,12 +171,17 @@ Plan make_plan(const PlanRequest& rq,
     throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
                     "got " + exact(rq.electron_cutoff_mev), "the default is 0.01 MeV");
   }
+  if (rq.range_rejection != "on" && rq.range_rejection != "off") {
+    throw UserError("unknown --range-rejection mode '" + rq.range_rejection + "'",
+                    "expected on or off", "use --range-rejection on (default) or off");
+  }
   Plan plan;
   plan.seed = rq.seed;
   plan.sampling = to_string(parse_source_sampling(rq.sampling));
   plan.cutoff_mev = rq.cutoff_mev;
   plan.electron_transport = rq.electrons;
   plan.electron_cutoff_mev = rq.electron_cutoff_mev;
+  plan.range_rejection = rq.range_rejection;
   const std::vector<double> energies = parse_energies(rq.energies);
 
   std::vector<std::string> models;
@@ -286,6 +291,7 @@ std::string plan_canonical_text(const Plan& plan) {
   o << "photon_cutoff_mev " << exact(plan.cutoff_mev) << "\n";
   o << "electron_transport " << plan.electron_transport << "\n";
   o << "electron_cutoff_mev " << exact(plan.electron_cutoff_mev) << "\n";
+  o << "range_rejection " << plan.range_rejection << "\n";
   for (const PlanJob& j : plan.jobs) {
     o << "job\t" << j.job_id << "\t" << j.model << "\t" << j.particle << "\t" << j.source_number
       << "\t" << j.source << "\t" << exact(j.energy_mev) << "\t" << j.histories << "\t"
@@ -311,6 +317,7 @@ std::string plan_json(const Plan& plan) {
   o << "  \"photon_cutoff_mev\": " << exact(plan.cutoff_mev) << ",\n";
   o << "  \"electron_transport\": " << json(plan.electron_transport).dump() << ",\n";
   o << "  \"electron_cutoff_mev\": " << exact(plan.electron_cutoff_mev) << ",\n";
+  o << "  \"range_rejection\": " << json(plan.range_rejection).dump() << ",\n";
   o << "  \"jobs\": [";
   for (std::size_t i = 0; i < plan.jobs.size(); ++i) {
     const PlanJob& j = plan.jobs[i];
@@ -344,6 +351,7 @@ Plan parse_plan(const std::string& text, const std::string& origin) {
   plan.cutoff_mev = field<double>(j, "photon_cutoff_mev", origin, "the plan");
   plan.electron_transport = field<std::string>(j, "electron_transport", origin, "the plan");
   plan.electron_cutoff_mev = field<double>(j, "electron_cutoff_mev", origin, "the plan");
+  plan.range_rejection = field<std::string>(j, "range_rejection", origin, "the plan");
   const std::string stored_hash = field<std::string>(j, "plan_hash", origin, "the plan");
   if (!j.contains("jobs") || !j["jobs"].is_array()) bad_plan(origin, "'jobs' is not a list");
   std::set<std::uint32_t> ids;

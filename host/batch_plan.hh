@@ -47,8 +47,9 @@ struct Plan {
   double cutoff_mev = 1e-3;
   std::string electron_transport = "transport";
   double electron_cutoff_mev = 0.01;
-  std::vector<PlanJob> jobs;  // ascending job_id
-  std::string hash;           // plan_hash(*this) once sealed
+  std::string range_rejection = "on";  // electron range rejection (kernels/electron_transport.hh)
+  std::vector<PlanJob> jobs;           // ascending job_id
+  std::string hash;                    // plan_hash(*this) once sealed
 };
 
 // Energy presets, MeV, ascending: "opendose" (91 log-spaced, 5 keV-10 MeV) and "icrp133".
@@ -69,6 +70,7 @@ struct PlanRequest {
   double cutoff_mev = 1e-3;
   std::string electrons = "transport";  // or "local" (photon plans only)
   double electron_cutoff_mev = 0.01;
+  std::string range_rejection = "on";  // or "off"
 };
 
 // Builds and seals a plan. Jobs are ordered model, particle, source, energy (as requested);

@@ -91,6 +91,7 @@ JobRequest job_request(const Plan& plan, const PlanJob& pj, const BatchRunOption
   rq.particle = pj.particle;
   rq.electrons = plan.electron_transport;
   rq.electron_cutoff_mev = plan.electron_cutoff_mev;
+  rq.range_rejection = plan.range_rejection;
   rq.energy_mev = pj.energy_mev;
   rq.histories = pj.histories;
   rq.uncertainty = pj.uncertainty;

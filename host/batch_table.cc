@@ -308,6 +308,7 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
       attr_double(root, "photon_cutoff_mev", plan.cutoff_mev);
       attr_string(root, "electron_transport", plan.electron_transport);
       attr_double(root, "electron_cutoff_mev", plan.electron_cutoff_mev);
+      attr_string(root, "range_rejection", plan.range_rejection);
       attr_string(root, "units",
                   "energy_mev MeV; target_mass_kg kg; af 1; saf_per_kg 1/kg; rel_unc relative "
                   "1-sigma; histories count");

@@ -80,6 +80,10 @@ class CudaPhotonRunner : public BatchRunner {
           upload_n(e.brems_cdf, static_cast<std::size_t>(e.n_media) * e.n_energy * e.n_kappa);
       history_.electrons.library_medium = history_.physics.catalog_medium;
       history_.electrons.phantom = history_.phantom;
+      if (!job.boundary_distance().empty()) {
+        history_.electrons.boundary_distance = upload(job.boundary_distance());
+        history_.electrons.radiative_count = upload(job.radiative_count());
+      }
     }
   }
 

@@ -71,6 +71,10 @@ void validate_job_request(const JobRequest& o) {
                     "a " + o.particle + " source is always transported",
                     "leave --electrons out for --particle " + o.particle);
   }
+  if (o.range_rejection != "on" && o.range_rejection != "off") {
+    throw UserError("unknown --range-rejection mode '" + o.range_rejection + "'",
+                    "expected on or off", "use --range-rejection on (default) or off");
+  }
   if (!(o.electron_cutoff_mev >= 1e-3 && o.electron_cutoff_mev <= 1.0)) {
     throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
                     "got " + number(o.electron_cutoff_mev),
@@ -178,6 +182,7 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   config.particle = particle_code(o.particle);
   config.electrons = job_needs_electrons(o) ? ElectronMode::kTransport : ElectronMode::kLocal;
   config.electron.absorption_mev = o.electron_cutoff_mev;
+  config.electron.range_rejection = o.range_rejection == "on" ? 1 : 0;
   const PhotonJob job(phantom, library, config,
                       config.electrons == ElectronMode::kTransport ? electrons : nullptr);
 
@@ -315,7 +320,8 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     r.provenance.push_back({"electron_transport", "class II condensed history; cut-off " +
                                                       number(ep.absorption_mev) + " MeV, C1 " +
                                                       number(ep.c1) + ", max soft loss per step " +
-                                                      number(ep.max_loss_fraction)});
+                                                      number(ep.max_loss_fraction) +
+                                                      ", range rejection " + o.range_rejection});
   }
   return r;
 }

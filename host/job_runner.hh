@@ -21,6 +21,9 @@ struct JobRequest {
   // approximation: deposited where they are created). Charged sources are always transported.
   std::string electrons = "transport";
   double electron_cutoff_mev = 0.01;  // electron/positron tracking cut-off (kinetic energy)
+  // Range rejection of transported electrons: "on" (slow down in place, keeping bremsstrahlung
+  // and annihilation photons, when the residual range cannot leave the region) or "off".
+  std::string range_rejection = "on";
   double energy_mev = 0;
   std::uint64_t histories = 0;     // 0: default (1e6; with an uncertainty rule: the 1e10 cap)
   double uncertainty = 0;          // stop at this relative 1-sigma (0: off)

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "host/user_error.hh"
+#include "phantoms/boundary_distance.hh"
+#include "physics-data/radiative_event_count.hh"
 
 namespace gpudose {
 namespace {
@@ -68,6 +70,10 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
                       "they were built from different media catalogs",
                       "rebuild both with `gpudose physics build --force`");
     }
+    if (config.electron.range_rejection) {
+      boundary_distance_ = phantom.boundary_distance();
+      radiative_count_ = radiative_event_count(electrons_->view());
+    }
   } else {
     electrons_ = nullptr;  // local electrons: the tables are not used
   }
@@ -115,7 +121,7 @@ std::size_t PhotonJob::device_bytes() const {
                           v.n_media + static_cast<std::size_t>(v.n_media) * v.n_energy * v.n_kappa);
   }
   return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
-         b(source_voxels_.voxels) + tables + electron;
+         b(source_voxels_.voxels) + tables + electron + b(boundary_distance_) + b(radiative_count_);
 }
 
 PhotonHistoryFunctor PhotonJob::history() const {
@@ -136,6 +142,11 @@ PhotonHistoryFunctor PhotonJob::history() const {
     h.electrons.params.mode = ElectronMode::kTransport;
     h.electrons.tables = electrons_->view();
     h.electrons.library_medium = catalog_medium_.data();  // same catalog order (checked)
+    if (!boundary_distance_.empty()) {
+      h.electrons.boundary_distance = boundary_distance_.data();
+      h.electrons.boundary_unit_cm = kBoundaryDistanceUnitCm;
+      h.electrons.radiative_count = radiative_count_.data();
+    }
   } else {
     h.electrons.params.mode = ElectronMode::kLocal;
   }

@@ -56,6 +56,10 @@ class PhotonJob {
   const PhotonLibrary& library() const { return library_; }
   const std::vector<int>& catalog_medium() const { return catalog_medium_; }
   const ElectronLibrary* electron_library() const { return electrons_; }  // null: local only
+  // Range rejection inputs (empty when electrons are not transported or it is off): the
+  // phantom's boundary distance map and the radiative event count of the electron tables.
+  const std::vector<std::uint8_t>& boundary_distance() const { return boundary_distance_; }
+  const std::vector<double>& radiative_count() const { return radiative_count_; }
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
   const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
@@ -74,6 +78,8 @@ class PhotonJob {
   PhotonTablesView tables_;
   MajorantGrid majorant_;
   AliasTable alias_;
+  std::vector<std::uint8_t> boundary_distance_;
+  std::vector<double> radiative_count_;
 };
 
 }  // namespace gpudose

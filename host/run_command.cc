@@ -46,7 +46,7 @@ void run(const RunOptions& o, const GlobalOptions& global) {
     std::cout << "local (kerma approximation)";
   } else {
     std::cout << "transport (class II condensed history, cut-off " << o.job.electron_cutoff_mev
-              << " MeV)";
+              << " MeV, range rejection " << o.job.range_rejection << ")";
   }
   std::cout << "; photon cut-off " << r.photon_cutoff_mev
             << " MeV; energy escaping the phantom: " << 100 * r.escaped_fraction
@@ -77,6 +77,11 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--electron-cutoff", j.electron_cutoff_mev,
                   "Electron/positron tracking cut-off (kinetic energy), MeV")
+      ->capture_default_str();
+  cmd->add_option("--range-rejection", j.range_rejection,
+                  "on: an electron that cannot leave its region is slowed down in place (its "
+                  "bremsstrahlung and annihilation photons still emitted; faster), off: tracked "
+                  "to the cut-off")
       ->capture_default_str();
   cmd->add_option("--histories", j.histories,
                   "Histories to run (default 1e6; with --uncertainty: the cap, default 1e10)")

@@ -37,6 +37,19 @@
 // - Density: the tables hold linear quantities at the medium's nominal density; a voxel of
 //   density rho scales cross sections and stopping powers by rho / rho_nominal and lengths by
 //   the inverse (the steps are computed in nominal-density centimetres).
+// - Range rejection (on by default for phantom jobs, --range-rejection off to disable): at the
+//   start of every step, if the particle's residual CSDA range is shorter than the distance from
+//   its voxel to the nearest label boundary (phantoms/boundary_distance.hh, a lower bound valid
+//   anywhere in the voxel), nothing it or its charged descendants deposit can leave the region's
+//   tally. It is then slowed down in place (slow_down_in_place()): no more spatial transport,
+//   its kinetic energy goes to the region, and only the events that can carry energy out are
+//   simulated: hard bremsstrahlung photons (and, for positrons, annihilation in flight and at
+//   rest), emitted from where the particle was rejected, their number along the CSDA path from
+//   the cumulative count N(T) of physics-data/radiative_event_count.hh. This keeps the
+//   bremsstrahlung escape that plain range rejection (e.g. EGSnrc's, which deposits everything)
+//   loses; the bias left (photon origins up to one residual range off; deltas' own
+//   bremsstrahlung neglected; straggled paths longer than the CSDA range) is measured in
+//   tests/transport/electron_run_test.cc and stated in the README.
 // Energy bookkeeping is exact in fixed point: an event deposits exactly the units it does not
 // pass on to a secondary (particle_states.hh).
 #pragma once
@@ -69,6 +82,7 @@ struct ElectronTransportParams {
   int straggling = 1;               // 0: mean soft loss only
   double photon_cutoff_mev = 1e-3;  // bremsstrahlung/annihilation photons below deposit locally
   int max_steps = 100000;           // per track; a safety net (counted in overflow_bin)
+  int range_rejection = 1;          // 1: slow down in place when the region cannot be left
 };
 
 // Polar cosine of the multiple-scattering deflection over a path of s (nominal-density cm)
@@ -107,6 +121,13 @@ struct ElectronTransport {
   ElectronTablesView tables;
   const int* library_medium = nullptr;  // phantom medium index -> electron-library medium
   ElectronTransportParams params;
+  // Range rejection (file comment); either null: off. Per voxel, the distance to the nearest
+  // label boundary in units of boundary_unit_cm (phantoms/boundary_distance.hh), and the
+  // cumulative radiative event count in the electron tables' layout
+  // (physics-data/radiative_event_count.hh).
+  const std::uint8_t* boundary_distance = nullptr;
+  double boundary_unit_cm = 0;
+  const double* radiative_count = nullptr;
 
   enum : int { kStepDone = 0, kStepBoundary = 1, kStepEscaped = 2 };
 
@@ -143,6 +164,14 @@ struct ElectronTransport {
       const double r = phantom.label_density[label] / t.density[m];
       const double* range = t.table[q_range] + electron_table_index(t, c.positron, m, 0);
       const double u_t = (log(c.e) - t.log_e0) * t.inv_dlog;
+      const int base = electron_table_index(t, c.positron, m, 0);
+      if (params.range_rejection && boundary_distance != nullptr && radiative_count != nullptr &&
+          !can_leave_region(
+              c, ix, iy, iz, label,
+              range_of(t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base, u_t) / r)) {
+        slow_down_in_place(c, path, label, m, base, u_t, rng, tally, st);
+        return;
+      }
       int i;
       double f;
       grid_at(u_t, i, f);
@@ -155,7 +184,6 @@ struct ElectronTransport {
       grid_at(u_t + log_keep, i_f, f_f);
       // range_of() is monotone: the larger of the two end ranges is the range at the larger u.
       double s_nom = range_t - range_of(range, u_t + log_keep > u_abs ? u_t + log_keep : u_abs);
-      const int base = electron_table_index(t, c.positron, m, 0);
       const double lambda1 = lin(ElectronQuantity::kTransportMfp1, base, i, f);
       if (params.c1 * lambda1 < s_nom) s_nom = params.c1 * lambda1;
       double sig_max = 0;
@@ -441,6 +469,153 @@ struct ElectronTransport {
     return moved;
   }
 
+  // Hard bremsstrahlung at the particle's energy; the photon direction from the dipole
+  // distribution boosted to the electron's velocity, p(cos) ~ (1 - beta^2) / (1 - beta cos)^2
+  // (isotropic emission in the rest frame; PENELOPE uses a fitted form of this shape, manual
+  // Sec. 3.3.4). The electron keeps its direction.
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void emit_hard_brems(ChargedState& c, int m, int label, Rng& rng, Tally& tally,
+                                      SecondaryStacks& st) const {
+    const double e = c.e;
+    const double w = sample_hard_brems_energy(tables, m, e, rng.uniform(), rng.uniform());
+    const double gamma = 1.0 + e / kElectronMassMeV;
+    const double beta = sqrt(1.0 - 1.0 / (gamma * gamma));
+    const double c0 = 2.0 * rng.uniform() - 1.0;
+    const double mu = (c0 + beta) / (1.0 + beta * c0);
+    const Vec3 dp = rotate(c.d, mu, 2.0 * kPi * rng.uniform());
+    std::uint64_t pu = to_fixed(w);
+    if (pu > c.units) pu = c.units;
+    c.e = e - w > 0 ? e - w : 0.0;
+    c.units -= pu;
+    if (w >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
+      st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, dp, w, pu, true};
+    } else {
+      if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
+      tally.deposit(label, pu);
+    }
+  }
+
+  // Whether a particle at c (voxel ix, iy, iz of `label`) with residual CSDA range `reach` (cm)
+  // might end a path outside its label region. No when the voxel's boundary distance exceeds
+  // it; for a voxel next to a boundary (distance 0) and a reach below the smallest voxel edge,
+  // from the particle's own position: the 26 neighbours of another label (or outside the grid)
+  // are the only region within reach (every other voxel is at least a voxel edge away), so no
+  // when each of them lies farther than `reach` from the point.
+  GD_HOST_DEVICE bool can_leave_region(const ChargedState& c, int ix, int iy, int iz, int label,
+                                       double reach) const {
+    const VoxelPhantomView& p = phantom;
+    if (boundary_distance[p.voxel_index(ix, iy, iz)] * boundary_unit_cm > reach) return false;
+    double edge = p.dx < p.dy ? p.dx : p.dy;
+    edge = edge < p.dz ? edge : p.dz;
+    if (!(reach < edge)) return true;
+    // Gaps from the point to the lower and upper neighbour slabs along each axis.
+    const double lo[3] = {c.x - ix * p.dx, c.y - iy * p.dy, c.z - iz * p.dz};
+    const double hi[3] = {(ix + 1) * p.dx - c.x, (iy + 1) * p.dy - c.y, (iz + 1) * p.dz - c.z};
+    const double reach2 = reach * reach;
+    for (int oz = -1; oz <= 1; ++oz) {
+      const double gz = oz < 0 ? lo[2] : (oz > 0 ? hi[2] : 0.0);
+      for (int oy = -1; oy <= 1; ++oy) {
+        const double gy = oy < 0 ? lo[1] : (oy > 0 ? hi[1] : 0.0);
+        for (int ox = -1; ox <= 1; ++ox) {
+          const double gx = ox < 0 ? lo[0] : (ox > 0 ? hi[0] : 0.0);
+          if (gx * gx + gy * gy + gz * gz >= reach2) continue;  // out of reach
+          if ((ox | oy | oz) == 0) continue;
+          const int jx = ix + ox, jy = iy + oy, jz = iz + oz;
+          if (jx < 0 || jy < 0 || jz < 0 || jx >= p.nx || jy >= p.ny || jz >= p.nz) return true;
+          if (p.labels[p.voxel_index(jx, jy, jz)] != label) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // Cumulative radiative event count at grid coordinate u (linear in u; 0 below the grid).
+  GD_HOST_DEVICE GD_FORCEINLINE double count_at(const double* n, double u) const {
+    if (!(u > 0)) return n[0];
+    int i;
+    double f;
+    grid_at(u, i, f);
+    return n[i] + f * (n[i + 1] - n[i]);
+  }
+
+  // Range rejection (file comment): the particle, at grid coordinate u in library medium m
+  // (table offset base) of region `label`, cannot leave the region. Its CSDA slowing-down is
+  // followed in energy only: the next radiative event lies where the count N has dropped by an
+  // exponential deviate, N(T_ev) = N(T) - tau (inverting the piecewise-linear N exactly); the
+  // kinetic energy lost on the way goes to the region. At an event the direction is first
+  // decorrelated over the CSDA path since the last one (the multiple-scattering deflection of
+  // one step of that length, lambdas at the mid-point energy), then a bremsstrahlung photon is
+  // emitted, or a positron annihilates in flight (probability sigma_an / (sigma_br + sigma_an)).
+  // Below the cut-off what is left is deposited, and a positron annihilates at rest.
+  template <class Rng, class Tally>
+  GD_HOST_DEVICE void slow_down_in_place(ChargedState& c, double path, int label, int m, int base,
+                                         double u, Rng& rng, Tally& tally,
+                                         SecondaryStacks& st) const {
+    const ElectronTablesView& t = tables;
+    const double* csda = t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base;
+    const double* n = radiative_count + base;
+    const double u_abs = (log(params.absorption_mev) - t.log_e0) * t.inv_dlog;
+    const double n_abs = count_at(n, u_abs);
+    for (;;) {
+      const double target = count_at(n, u) + log(rng.uniform());
+      if (!(target > n_abs)) break;
+      // Largest grid point with n[j] <= target, below u's interval.
+      int lo = 0, hi;
+      double f_u;
+      grid_at(u, hi, f_u);
+      ++hi;
+      while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        if (n[mid] <= target) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      const double dn = n[lo + 1] - n[lo];
+      const double u_ev = lo + (dn > 0 ? (target - n[lo]) / dn : 0.0);
+      const double s_nom = range_of(csda, u) - range_of(csda, u_ev);
+      path += s_nom / (phantom.label_density[label] / t.density[m]);
+      const double e_ev = exp(t.log_e0 + u_ev / t.inv_dlog);
+      std::uint64_t units = to_fixed(e_ev);
+      if (units > c.units) units = c.units;
+      tally.deposit(label, c.units - units);
+      c.units = units;
+      c.e = e_ev;
+      int i_m;
+      double f_m;
+      grid_at(0.5 * (u + u_ev), i_m, f_m);
+      c.d = rotate(c.d,
+                   msc_deflection(s_nom, lin(ElectronQuantity::kTransportMfp1, base, i_m, f_m),
+                                  lin(ElectronQuantity::kTransportMfp2, base, i_m, f_m), rng),
+                   2.0 * kPi * rng.uniform());
+      int i_e;
+      double f_e;
+      grid_at(u_ev, i_e, f_e);
+      const double sig_br =
+          e_ev > t.wcr_mev ? lin(ElectronQuantity::kHardBremsXs, base, i_e, f_e) : 0.0;
+      if (c.positron) {
+        const double sig_an = lin(ElectronQuantity::kAnnihilationXs, base, i_e, f_e);
+        if (rng.uniform() * (sig_br + sig_an) < sig_an) {
+          finish_path(c, path, tally);
+          annihilate_in_flight(c, label, rng, tally, st);
+          return;
+        }
+      }
+      // sig_br is 0 only where N is flat, which an event cannot hit but for rounding.
+      if (sig_br > 0) emit_hard_brems(c, m, label, rng, tally, st);
+      u = (log(c.e > 1e-300 ? c.e : 1e-300) - t.log_e0) * t.inv_dlog;
+    }
+    // No event left above the cut-off: the rest of the CSDA path in place.
+    if (u > u_abs) {
+      path += (range_of(csda, u) - range_of(csda, u_abs)) /
+              (phantom.label_density[label] / t.density[m]);
+    }
+    finish_path(c, path, tally);
+    tally.deposit(label, c.units);
+    if (c.positron) annihilate_at_rest(c, label, rng, tally, st);
+  }
+
   // A hard event candidate at the end of a step in library medium m (delta event with
   // probability 1 - sigma(T)/sigma_max). Returns true when a positron annihilated in flight (the
   // particle is gone).
@@ -483,26 +658,7 @@ struct ElectronTransport {
         tally.deposit(label, su);
       }
     } else if (pick < sig_in + sig_br) {
-      // Hard bremsstrahlung; the photon direction from the dipole distribution boosted to the
-      // electron's velocity, p(cos) ~ (1 - beta^2) / (1 - beta cos)^2 (isotropic emission in
-      // the rest frame; PENELOPE uses a fitted form of this shape, manual Sec. 3.3.4). The
-      // electron keeps its direction.
-      const double w = sample_hard_brems_energy(t, m, e, rng.uniform(), rng.uniform());
-      const double gamma = 1.0 + e / kElectronMassMeV;
-      const double beta = sqrt(1.0 - 1.0 / (gamma * gamma));
-      const double c0 = 2.0 * rng.uniform() - 1.0;
-      const double mu = (c0 + beta) / (1.0 + beta * c0);
-      const Vec3 dp = rotate(c.d, mu, 2.0 * kPi * rng.uniform());
-      std::uint64_t pu = to_fixed(w);
-      if (pu > c.units) pu = c.units;
-      c.e = e - w > 0 ? e - w : 0.0;
-      c.units -= pu;
-      if (w >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
-        st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, dp, w, pu, true};
-      } else {
-        if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(nl), 1);
-        tally.deposit(label, pu);
-      }
+      emit_hard_brems(c, m, label, rng, tally, st);
     } else if (pick < sig_in + sig_br + sig_an) {
       annihilate_in_flight(c, label, rng, tally, st);
       return true;

@@ -3,8 +3,15 @@
 #include <map>
 
 #include "host/user_error.hh"
+#include "phantoms/boundary_distance.hh"
 
 namespace gpudose {
+
+const std::vector<std::uint8_t>& Phantom::boundary_distance() const {
+  LazyBoundaryDistance& lazy = *boundary_distance_;
+  std::call_once(lazy.once, [&] { lazy.code = boundary_distance_map(view()); });
+  return lazy.code;
+}
 
 VoxelPhantomView Phantom::view() const {
   VoxelPhantomView v;

@@ -28,6 +28,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +102,19 @@ class Phantom {
   std::size_t device_bytes() const;
   // Centre of voxel index v in the engine frame (cm).
   std::array<double, 3> voxel_centre_cm(std::uint32_t v) const;
+  // Per voxel, the distance to the nearest label boundary in units of kBoundaryDistanceUnitCm
+  // (phantoms/boundary_distance.hh; electron range rejection). Computed on first use (about a
+  // second for AF) and kept; copies of this phantom share it, so the labels must not change
+  // once it has been asked for.
+  const std::vector<std::uint8_t>& boundary_distance() const;
+
+ private:
+  struct LazyBoundaryDistance {
+    std::once_flag once;
+    std::vector<std::uint8_t> code;
+  };
+  std::shared_ptr<LazyBoundaryDistance> boundary_distance_ =
+      std::make_shared<LazyBoundaryDistance>();
 };
 
 // Builds a phantom from an organ-ID grid and the ICRP side tables: checks the grid size against

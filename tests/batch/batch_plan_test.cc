@@ -91,6 +91,9 @@ TEST(BatchPlan, HashCoversSeedJobsAndPhysicsSettings) {
   q = p;
   q.electron_cutoff_mev = 0.02;
   EXPECT_NE(plan_hash(q), p.hash);
+  q = p;
+  q.range_rejection = "off";
+  EXPECT_NE(plan_hash(q), p.hash);
 }
 
 TEST(BatchPlan, EditedPlanIsRefused) {

@@ -16,8 +16,10 @@
 #include "host/majorant_builder.hh"
 #include "host/photon_job.hh"
 #include "host/scheduler.hh"
+#include "phantoms/boundary_distance.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
+#include "physics-data/radiative_event_count.hh"
 #include "tests/transport/test_data.hh"
 
 namespace gpudose {
@@ -42,6 +44,8 @@ struct WaterWorld {
   std::unique_ptr<MajorantGrid> majorant;
   std::unique_ptr<AliasTable> alias;
   std::vector<std::uint32_t> source_voxels;
+  std::vector<std::uint8_t> boundary_distance;  // range rejection inputs (empty: off)
+  std::vector<double> radiative_count;
 
   WaterWorld(int nx_, int ny_, int nz_, double dx_, double dy_, double dz_, int num_labels)
       : nx(nx_),
@@ -84,6 +88,12 @@ struct WaterWorld {
         });
   }
 
+  // Range rejection on for the functors made after this (the labels must be final).
+  void enable_range_rejection() {
+    boundary_distance = boundary_distance_map(view());
+    radiative_count = radiative_event_count(electrons().view());
+  }
+
   // Source uniform per unit mass over every voxel.
   void mass_uniform_source() {
     std::vector<double> weights;
@@ -115,6 +125,11 @@ struct WaterWorld {
     h.electrons.library_medium = catalog.data();
     h.electrons.params = ep;
     h.electrons.params.mode = ElectronMode::kTransport;
+    if (!boundary_distance.empty()) {
+      h.electrons.boundary_distance = boundary_distance.data();
+      h.electrons.boundary_unit_cm = kBoundaryDistanceUnitCm;
+      h.electrons.radiative_count = radiative_count.data();
+    }
     return h;
   }
 };
@@ -260,25 +275,28 @@ TEST(ElectronTransport, EnergyConservedExactly) {
     int particle;
     double e;
   };
-  for (const Case c : {Case{1, 2.0}, Case{2, 2.0}, Case{1, 0.05}, Case{0, 8.0}, Case{0, 0.05}}) {
-    PhotonJobConfig cfg;
-    cfg.source = "liver";
-    cfg.energy_mev = c.e;
-    cfg.particle = c.particle;
-    cfg.electrons = ElectronMode::kTransport;
-    const PhotonJob job(female(), photons(), cfg, &electrons());
-    const std::uint64_t n = 2000;
-    const auto sums = test::run_bins(job, n, 2, n / 4);
-    const int nl = female().view().num_labels;
-    EnergySum128 total;
-    for (int b = 0; b <= escaped_bin(nl); ++b) total.add(sums[b]);
-    EnergySum128 emitted;
-    const std::uint64_t per =
-        to_fixed(c.e) + (c.particle == 2 ? 2 * to_fixed(kElectronMassMeV) : 0);
-    for (std::uint64_t i = 0; i < n; ++i) emitted.add(per);
-    EXPECT_EQ(total, emitted) << "particle " << c.particle << " " << c.e << " MeV";
-    EXPECT_EQ(sums[overflow_bin(nl)], EnergySum128{}) << "stack overflow";
-  }
+  for (int rejection : {0, 1})
+    for (const Case c : {Case{1, 2.0}, Case{2, 2.0}, Case{1, 0.05}, Case{0, 8.0}, Case{0, 0.05}}) {
+      PhotonJobConfig cfg;
+      cfg.source = "liver";
+      cfg.energy_mev = c.e;
+      cfg.particle = c.particle;
+      cfg.electrons = ElectronMode::kTransport;
+      cfg.electron.range_rejection = rejection;
+      const PhotonJob job(female(), photons(), cfg, &electrons());
+      const std::uint64_t n = 2000;
+      const auto sums = test::run_bins(job, n, 2, n / 4);
+      const int nl = female().view().num_labels;
+      EnergySum128 total;
+      for (int b = 0; b <= escaped_bin(nl); ++b) total.add(sums[b]);
+      EnergySum128 emitted;
+      const std::uint64_t per =
+          to_fixed(c.e) + (c.particle == 2 ? 2 * to_fixed(kElectronMassMeV) : 0);
+      for (std::uint64_t i = 0; i < n; ++i) emitted.add(per);
+      EXPECT_EQ(total, emitted) << "particle " << c.particle << " " << c.e
+                                << " MeV, range rejection " << rejection;
+      EXPECT_EQ(sums[overflow_bin(nl)], EnergySum128{}) << "stack overflow";
+    }
 }
 
 // Fano test (the standard check that condensed history crosses interfaces without artefacts):
@@ -288,68 +306,74 @@ TEST(ElectronTransport, EnergyConservedExactly) {
 // relative to emitted, which must vanish within 0.5 %. Regions lie >= 0.05 cm (> 1.7 CSDA
 // ranges at 0.5 g/cm3) from the phantom faces; bremsstrahlung escape (radiation yield 0.06 %
 // at 100 keV) is the only expected deficit. The estimator (deposited - E x started) removes the
-// variance of where histories start; its uncertainty comes from batches.
+// variance of where histories start; its uncertainty comes from batches. Run with range
+// rejection off and on (on: the interiors of the regions are slowed down in place; the test
+// then also checks that the rejection criterion scales the distance with density correctly).
 TEST(ElectronTransport, FanoTestAcrossDensityInterfaces) {
   const double e = 0.1;
-  for (float rho : {0.5f, 2.0f}) {
-    // 50 x 50 x 70 voxels of 0.01 cm; slab: slices 20..49. Labels: 0 outer margin at density 1,
-    // 1 outer margin in the slab; inside the 0.05 cm margin: 2 bulk below (slices 5..19),
-    // 3 slab lower half (20..34), 4 slab upper half (35..49), 5 bulk above (50..64). Each
-    // region touches one interface and is > 5 ranges thick, so an interface artefact shows as a
-    // deposit that differs from the emission.
-    const int nx = 50, ny = 50, nz = 70;
-    WaterWorld w(nx, ny, nz, 0.01, 0.01, 0.01, 6);
-    for (int l : {1, 3, 4}) w.label_density[l] = rho;
-    for (int iz = 0; iz < nz; ++iz) {
-      for (int iy = 0; iy < ny; ++iy) {
-        for (int ix = 0; ix < nx; ++ix) {
-          const bool slab = iz >= 20 && iz < 50;
-          const bool inner = ix >= 5 && ix < 45 && iy >= 5 && iy < 45 && iz >= 5 && iz < 65;
-          int l = slab ? 1 : 0;
-          if (inner) l = iz < 20 ? 2 : iz < 35 ? 3 : iz < 50 ? 4 : 5;
-          w.labels[ix + nx * (iy + ny * iz)] = static_cast<std::uint8_t>(l);
+  for (int rejection : {0, 1})
+    for (float rho : {0.5f, 2.0f}) {
+      // 50 x 50 x 70 voxels of 0.01 cm; slab: slices 20..49. Labels: 0 outer margin at density 1,
+      // 1 outer margin in the slab; inside the 0.05 cm margin: 2 bulk below (slices 5..19),
+      // 3 slab lower half (20..34), 4 slab upper half (35..49), 5 bulk above (50..64). Each
+      // region touches one interface and is > 5 ranges thick, so an interface artefact shows as a
+      // deposit that differs from the emission.
+      const int nx = 50, ny = 50, nz = 70;
+      WaterWorld w(nx, ny, nz, 0.01, 0.01, 0.01, 6);
+      for (int l : {1, 3, 4}) w.label_density[l] = rho;
+      for (int iz = 0; iz < nz; ++iz) {
+        for (int iy = 0; iy < ny; ++iy) {
+          for (int ix = 0; ix < nx; ++ix) {
+            const bool slab = iz >= 20 && iz < 50;
+            const bool inner = ix >= 5 && ix < 45 && iy >= 5 && iy < 45 && iz >= 5 && iz < 65;
+            int l = slab ? 1 : 0;
+            if (inner) l = iz < 20 ? 2 : iz < 35 ? 3 : iz < 50 ? 4 : 5;
+            w.labels[ix + nx * (iy + ny * iz)] = static_cast<std::uint8_t>(l);
+          }
         }
       }
-    }
-    w.finish();
-    w.mass_uniform_source();
-    const PhotonHistoryFunctor h = w.history(1, e, 11, default_params());
-    const int nb = 40;
-    const std::uint64_t per_batch = 20000;
-    std::vector<std::vector<double>> rel(6);  // per region: per-batch (dep - emitted)/emitted
-    std::vector<double> dep_sum(6, 0), emit_sum(6, 0);
-    for (int b = 0; b < nb; ++b) {
-      std::vector<std::uint64_t> bins(photon_tally_bins(6), 0);
-      std::vector<double> emitted(6, 0);
-      PlainTally tally{bins.data()};
-      for (std::uint64_t i = 0; i < per_batch; ++i) {
-        const std::uint64_t hist = b * per_batch + i;
-        RngStream rng(11, 0, hist);  // the history's own stream: its first draws place the source
-        const ChargedState s = h.emit_charged_source(rng);
-        emitted[w.view().label_at(s.x, s.y, s.z)] += e;
-        h(hist, tally);
+      w.finish();
+      w.mass_uniform_source();
+      if (rejection) w.enable_range_rejection();
+      const PhotonHistoryFunctor h = w.history(1, e, 11, default_params());
+      const int nb = 40;
+      const std::uint64_t per_batch = 20000;
+      std::vector<std::vector<double>> rel(6);  // per region: per-batch (dep - emitted)/emitted
+      std::vector<double> dep_sum(6, 0), emit_sum(6, 0);
+      for (int b = 0; b < nb; ++b) {
+        std::vector<std::uint64_t> bins(photon_tally_bins(6), 0);
+        std::vector<double> emitted(6, 0);
+        PlainTally tally{bins.data()};
+        for (std::uint64_t i = 0; i < per_batch; ++i) {
+          const std::uint64_t hist = b * per_batch + i;
+          RngStream rng(11, 0, hist);  // the history's own stream: its first draws place the source
+          const ChargedState s = h.emit_charged_source(rng);
+          emitted[w.view().label_at(s.x, s.y, s.z)] += e;
+          h(hist, tally);
+        }
+        for (int l = 2; l < 6; ++l) {
+          const double dep = fixed_to_mev(bins[l]);
+          rel[l].push_back((dep - emitted[l]) / emitted[l]);
+          dep_sum[l] += dep;
+          emit_sum[l] += emitted[l];
+        }
       }
+      const char* names[6] = {"",          "", "bulk below", "slab lower half", "slab upper half",
+                              "bulk above"};
       for (int l = 2; l < 6; ++l) {
-        const double dep = fixed_to_mev(bins[l]);
-        rel[l].push_back((dep - emitted[l]) / emitted[l]);
-        dep_sum[l] += dep;
-        emit_sum[l] += emitted[l];
+        double m = 0, m2 = 0;
+        for (double v : rel[l]) m += v / nb;
+        for (double v : rel[l]) m2 += (v - m) * (v - m);
+        const double sem = std::sqrt(m2 / (nb - 1) / nb);
+        const double d = dep_sum[l] / emit_sum[l] - 1;
+        std::printf(
+            "Fano rho_slab %.1f range rejection %d %-16s deposited/emitted - 1 = %+.3f %% (+- "
+            "%.3f %%)\n",
+            rho, rejection, names[l], 100 * d, 100 * sem);
+        EXPECT_LT(sem, 0.002) << "not enough histories for a 0.5 % test";
+        EXPECT_NEAR(d, 0.0, 0.005) << names[l] << ", slab density " << rho;
       }
     }
-    const char* names[6] = {"",          "", "bulk below", "slab lower half", "slab upper half",
-                            "bulk above"};
-    for (int l = 2; l < 6; ++l) {
-      double m = 0, m2 = 0;
-      for (double v : rel[l]) m += v / nb;
-      for (double v : rel[l]) m2 += (v - m) * (v - m);
-      const double sem = std::sqrt(m2 / (nb - 1) / nb);
-      const double d = dep_sum[l] / emit_sum[l] - 1;
-      std::printf("Fano rho_slab %.1f %-16s deposited/emitted - 1 = %+.3f %% (+- %.3f %%)\n", rho,
-                  names[l], 100 * d, 100 * sem);
-      EXPECT_LT(sem, 0.002) << "not enough histories for a 0.5 % test";
-      EXPECT_NEAR(d, 0.0, 0.005) << names[l] << ", slab density " << rho;
-    }
-  }
 }
 
 // Tabata, Andreo and Shinoda, "An analytic formula for the extrapolated range of electrons in
