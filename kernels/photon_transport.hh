@@ -13,12 +13,12 @@
 //   approximation) every electron deposits its kinetic energy at the interaction point, and a
 //   pair positron annihilates there. With ElectronMode::kTransport (electron_transport.hh) the
 //   Compton electron (E - E', direction from the two-body kinematics), the photoelectron
-//   (E minus the binding energy of the ionised shell, emitted along the photon direction: named
-//   simplification of the Sauter distribution, which peaks forward at high energy, while at
-//   low energy the photoelectron's range is far below a voxel) and the pair electron and
-//   positron (E - 2 m c^2 shared uniformly: named simplification of Bethe-Heitler, both along
-//   the photon direction, whose opening angle is ~ m c^2 / E) are transported; Auger electrons
-//   and the binding energy stay local. Electrons at or below the tracking cut-off are local.
+//   (E minus the binding energy of the ionised shell, polar angle from Sauter's K-shell
+//   distribution for every shell) and the pair electron and positron (E - 2 m c^2 shared by the
+//   screened, Coulomb-corrected Bethe-Heitler law; polar angles from the leading
+//   Sauter-Gluckstern-Hull term; all as in PENELOPE-2018, see charged_emission.hh) are
+//   transported; Auger electrons and the binding energy stay local. Electrons at or below the
+//   tracking cut-off are local.
 // - Charged sources (source.particle 1 = electron, 2 = positron) start the same way as photons
 //   (uniform in the region, isotropic). A source positron's history emits T + 2 m c^2: its
 //   annihilation photons are part of it.
@@ -45,6 +45,7 @@
 
 #include "kernels/alias_table.hh"
 #include "kernels/atomics.hh"
+#include "kernels/charged_emission.hh"
 #include "kernels/compton.hh"
 #include "kernels/constants.hh"
 #include "kernels/direction.hh"
@@ -300,31 +301,41 @@ struct PhotonHistory {
           std::uint64_t u = to_fixed(photoelectron);
           u = u > left ? left : u;
           left -= u;
-          st.charged[st.n_charged++] =
-              ChargedState{p.x, p.y, p.z, p.d, photoelectron, u, 0, 0, 0.0};
+          // Sauter polar angle about the photon direction, uniform azimuth (charged_emission.hh).
+          const double mu = sample_sauter_cos(photoelectron, rng);
+          const Vec3 d = rotate(p.d, mu, 2.0 * kPi * rng.uniform());
+          st.charged[st.n_charged++] = ChargedState{p.x, p.y, p.z, d, photoelectron, u, 0, 0, 0.0};
         }
         tally.deposit(label, left);
         return;
       } else {  // pair production
         const std::uint64_t u = to_fixed(kElectronMassMeV);
         if (transport && 2 * u <= p.units && st.n_charged + 2 <= kMaxChargedStack) {
-          // E - 2 m c^2 shared uniformly; the positron owns the 2 u it annihilates into.
+          // E - 2 m c^2 shared by the screened, Coulomb-corrected Bethe-Heitler law of the
+          // medium's Zeq; polar angles from the leading Sauter-Gluckstern-Hull term, azimuths
+          // independent (charged_emission.hh; triplet production shares the same way, a named
+          // simplification). The positron owns the 2 u it annihilates into.
           const double k = p.e - 2 * kElectronMassMeV > 0 ? p.e - 2 * kElectronMassMeV : 0.0;
           const std::uint64_t k_units = p.units - 2 * u;
-          const double t_pos = k * rng.uniform();
+          const double eps = sample_pair_sharing(p.e, pair_medium_of(physics, medium), rng);
+          const double t_ele = fmin(fmax(eps * p.e - kElectronMassMeV, 0.0), k);
+          const double t_pos = k - t_ele;
           std::uint64_t pos_units = to_fixed(t_pos);
           pos_units = pos_units > k_units ? k_units : pos_units;
           const std::uint64_t ele_units = k_units - pos_units;
-          if (k - t_pos > e_abs) {
+          if (t_ele > e_abs) {
+            const Vec3 d = rotate(p.d, sample_pair_angle(t_ele, rng), 2.0 * kPi * rng.uniform());
             st.charged[st.n_charged++] =
-                ChargedState{p.x, p.y, p.z, p.d, k - t_pos, ele_units, 0, 0, 0.0};
+                ChargedState{p.x, p.y, p.z, d, t_ele, ele_units, 0, 0, 0.0};
           } else {
             tally.deposit(label, ele_units);
           }
-          const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0.0};
           if (t_pos > e_abs) {
-            st.charged[st.n_charged++] = positron;
+            const Vec3 d = rotate(p.d, sample_pair_angle(t_pos, rng), 2.0 * kPi * rng.uniform());
+            st.charged[st.n_charged++] =
+                ChargedState{p.x, p.y, p.z, d, t_pos, pos_units, 1, 0, 0.0};
           } else {
+            const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0.0};
             tally.deposit(label, pos_units);
             electrons.annihilate_at_rest(positron, label, rng, tally, st);
           }
