@@ -176,6 +176,9 @@ GD_HOST_DEVICE double sample_pair_sharing(double e_mev, const PairMedium& m, Rng
   double g1, g2;
   pair_screening_functions(4.0 * half_r_eki, &g1, &g2);  // b at eps = 1/2
   const double phi1_max = g1 + g0, phi2_max = g2 + g0;
+  // Both are positive above 1.1 MeV for every Z (F0 sees to it near threshold); the guard only
+  // keeps a degenerate input from looping forever.
+  if (!(phi1_max > 0 && phi2_max > 0)) return eki + 2.0 * x * rng.uniform();
   const double w1 = 2.0 / 3.0 * phi1_max * x * x;
   const double p1 = w1 / (w1 + phi2_max);
   for (;;) {

@@ -217,6 +217,27 @@ TEST(PairProduction, SharingIsUniformBelowPenelopesThreshold) {
   EXPECT_LT(test::chi_square(counts, uniform), test::chi_square_bound(kBins));
 }
 
+TEST(PairProduction, SharingStaysInRangeForEveryElementAndEnergy) {
+  // phi1(1/2), phi2(1/2) > 0 for Z = 1-99 from 1.1 to 10 MeV (the rejection then terminates).
+  RngStream rng(26, 0, 0);
+  for (int z = 1; z <= 99; ++z) {
+    const PairMedium m = make_pair_medium(z);
+    for (double e : {1.1, 1.2, 1.5, 3.0, 10.0}) {
+      const double kappa = e / kElectronMassMeV;
+      double g1, g2;
+      pair_screening_functions(2 * m.r / kappa, &g1, &g2);
+      const double g0 = m.g0_high + pair_low_energy_correction(kappa, z);
+      EXPECT_GT(g1 + g0, 0) << z << " " << e;
+      EXPECT_GT(g2 + g0, 0) << z << " " << e;
+      for (int i = 0; i < 200; ++i) {
+        const double eps = sample_pair_sharing(e, m, rng);
+        ASSERT_GE(eps, 1 / kappa);
+        ASSERT_LE(eps, 1 - 1 / kappa);
+      }
+    }
+  }
+}
+
 TEST(PairProduction, AngleHistogramAndMeanMatchLeadingSauterGlucksternHull) {
   for (double t : {0.3, 1.0, 5.0}) {
     const double beta = std::sqrt(t * (t + 2 * kElectronMassMeV)) / (t + kElectronMassMeV);
