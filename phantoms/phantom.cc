@@ -13,6 +13,11 @@ const std::vector<std::uint8_t>& Phantom::boundary_distance() const {
   return lazy.code;
 }
 
+void Phantom::set_boundary_distance(std::vector<std::uint8_t> code) {
+  LazyBoundaryDistance& lazy = *boundary_distance_;
+  std::call_once(lazy.once, [&] { lazy.code = std::move(code); });
+}
+
 VoxelPhantomView Phantom::view() const {
   VoxelPhantomView v;
   v.nx = nx;

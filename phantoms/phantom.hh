@@ -107,6 +107,8 @@ class Phantom {
   // second for AF) and kept; copies of this phantom share it, so the labels must not change
   // once it has been asked for.
   const std::vector<std::uint8_t>& boundary_distance() const;
+  // Sets that map (read from the phantom cache) unless it has been asked for already.
+  void set_boundary_distance(std::vector<std::uint8_t> code);
 
  private:
   struct LazyBoundaryDistance {

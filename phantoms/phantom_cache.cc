@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "host/user_error.hh"
+#include "phantoms/boundary_distance.hh"
 #include "phantoms/file_checksum.hh"
 #include "phantoms/icrp_slices_import.hh"
 #include "phantoms/opendose_import.hh"
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCacheFormatVersion = 1;
+constexpr int kCacheFormatVersion = 2;  // 2: /boundary_distance
 
 // One HDF5 handle, closed by the matching H5*close.
 class H5Handle {
@@ -301,6 +302,18 @@ void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
     if (!labels.ok()) cache_error(tmp, "creating /labels");
     check(H5Dwrite(labels.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.labels.data()),
           tmp, "writing /labels");
+    // The electron range-rejection map, computed here once (about a second) instead of in
+    // every process that transports electrons. It depends only on which voxels share a label,
+    // i.e. an organ ID (one label per ID present), so it stays valid for the IDs stored here.
+    H5Handle distance(H5Dcreate2(f, "boundary_distance", H5T_STD_U8LE, space.get(), H5P_DEFAULT,
+                                 plist.get(), H5P_DEFAULT),
+                      H5Dclose);
+    if (!distance.ok()) cache_error(tmp, "creating /boundary_distance");
+    check(H5Dwrite(distance.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   p.boundary_distance().data()),
+          tmp, "writing /boundary_distance");
+    const double unit = kBoundaryDistanceUnitCm;
+    write_array_attr(distance.get(), "unit_cm", H5T_NATIVE_DOUBLE, &unit, 1, tmp);
 
     const hsize_t nl = p.label_organ_id.size();
     H5Handle lspace(H5Screate_simple(1, &nl, nullptr), H5Sclose);
@@ -358,6 +371,19 @@ Phantom read_phantom_cache(const std::string& cache_path, const std::string& dat
   }
   Phantom p = assemble(spec, std::move(ids), data_dir, source);
   set_sources(p, parse_records(read_string_attr(f, "sources", cache_path)));
+  H5Handle distance(H5Dopen2(f, "boundary_distance", H5P_DEFAULT), H5Dclose);
+  if (!distance.ok()) cache_error(cache_path, "no /boundary_distance");
+  const auto unit =
+      read_array_attr<double>(distance.get(), "unit_cm", H5T_NATIVE_DOUBLE, 1, cache_path);
+  H5Handle dspace(H5Dget_space(distance.get()), H5Sclose);
+  if (unit[0] != kBoundaryDistanceUnitCm ||
+      H5Sget_simple_extent_npoints(dspace.get()) != static_cast<hssize_t>(n)) {
+    cache_error(cache_path, "/boundary_distance has the wrong unit or size");
+  }
+  std::vector<std::uint8_t> code(n);
+  check(H5Dread(distance.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, code.data()),
+        cache_path, "reading /boundary_distance");
+  p.set_boundary_distance(std::move(code));
   return p;
 }
 
