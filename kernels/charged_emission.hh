@@ -36,6 +36,7 @@
 
 #include <cmath>
 
+#include "kernels/atomic_weights.hh"
 #include "kernels/constants.hh"
 #include "kernels/photon_physics.hh"
 #include "kernels/photon_tables.hh"
@@ -205,42 +206,15 @@ GD_HOST_DEVICE double sample_pair_angle(double t_mev, Rng& rng) {
 
 // --------------------------------------------------------------- medium effective Z (Zeq) --
 
-// Standard atomic weight (g/mol, NIST, as in physics-data/electron_data_sources.cc) of the
-// elements the engine's libraries hold (Z = 1-30, 53, 56, 64, 74, 79, 82, 83).
-GD_HOST_DEVICE inline double pair_atomic_weight(int z) {
-  const double light[30] = {1.00794,   4.002602, 6.941,      9.012182, 10.811,   12.0107,
-                            14.0067,   15.9994,  18.9984032, 20.1797,  22.98977, 24.3050,
-                            26.981538, 28.0855,  30.973761,  32.065,   35.453,   39.948,
-                            39.0983,   40.078,   44.955910,  47.867,   50.9415,  51.9961,
-                            54.938049, 55.845,   58.933200,  58.6934,  63.546,   65.409};
-  if (z >= 1 && z <= 30) return light[z - 1];
-  switch (z) {
-    case 53:
-      return 126.90447;
-    case 56:
-      return 137.327;
-    case 64:
-      return 157.25;
-    case 74:
-      return 183.84;
-    case 79:
-      return 196.96655;
-    case 82:
-      return 207.2;
-    case 83:
-      return 208.98038;
-    default:
-      return 2.5 * z;  // no library holds other elements; A/Z ~ 2.5 for heavy ones
-  }
-}
-
 // PENELOPE's Zeq = sum_i w_i Z_i of catalog medium m from the library's composition (atoms per
 // gram n_i, so w_i ~ n_i A_i).
 GD_HOST_DEVICE inline double pair_effective_z(const PhotonTablesView& t, int m) {
   double mass = 0, mass_z = 0;
   for (int k = t.medium_element_offset[m]; k < t.medium_element_offset[m + 1]; ++k) {
     const int z = t.element_z[t.medium_element[k]];
-    const double w = t.medium_atoms[k] * pair_atomic_weight(z);
+    const double a = standard_atomic_weight(z);
+    // No library holds other elements; A/Z ~ 2.5 for heavy ones.
+    const double w = t.medium_atoms[k] * (a > 0 ? a : 2.5 * z);
     mass += w;
     mass_z += w * z;
   }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "host/user_error.hh"
+#include "kernels/atomic_weights.hh"
 
 namespace gpudose {
 namespace {
@@ -65,31 +66,8 @@ std::vector<double> read_h5_vector(hid_t group, const char* name, const std::str
 }  // namespace
 
 double atomic_weight(int z) {
-  // NIST standard atomic weights (as used by ESTAR/XCOM), g/mol.
-  static const double kLight[30] = {1.00794,   4.002602, 6.941,      9.012182, 10.811,   12.0107,
-                                    14.0067,   15.9994,  18.9984032, 20.1797,  22.98977, 24.3050,
-                                    26.981538, 28.0855,  30.973761,  32.065,   35.453,   39.948,
-                                    39.0983,   40.078,   44.955910,  47.867,   50.9415,  51.9961,
-                                    54.938049, 55.845,   58.933200,  58.6934,  63.546,   65.409};
-  if (z >= 1 && z <= 30) return kLight[z - 1];
-  switch (z) {
-    case 53:
-      return 126.90447;
-    case 56:
-      return 137.327;
-    case 64:
-      return 157.25;
-    case 74:
-      return 183.84;
-    case 79:
-      return 196.96655;
-    case 82:
-      return 207.2;
-    case 83:
-      return 208.98038;
-    default:
-      break;
-  }
+  const double a = standard_atomic_weight(z);
+  if (a > 0) return a;
   throw UserError("no atomic weight for Z = " + std::to_string(z),
                   "the electron tables cover Z = 1-30, 53, 56, 64, 74, 79, 82, 83",
                   "use a medium made of these elements");
