@@ -427,21 +427,27 @@ double interpolate_cost(const double* e, const double* us, int n, double energy)
 
 }  // namespace
 
-double job_cost(const PlanJob& job, const std::string& electron_transport) {
+double job_cost(const PlanJob& job, const std::string& electron_transport,
+                const std::string& range_rejection) {
   // CPU time per history (microseconds, AF liver source, one thread), measured with
   // `gpudose run --threads 1` on the development machine (benchmarks/RESULTS.md, "Batch
-  // campaigns"). Photons with local electrons: cheap at low energy (absorbed at once) and at
-  // high energy (few interactions before escaping), dearest around 0.1-0.3 MeV. With coupled
-  // electron transport (photons and charged sources) the cost grows with the energy given to
-  // electrons. Below the 10 keV electron cut-off electrons deposit at once. Positrons use the
-  // electron table. The estimate decides the running order and the shard balance only.
+  // campaigns" and "Electron range rejection"). Photons with local electrons: cheap at low
+  // energy (absorbed at once) and at high energy (few interactions before escaping), dearest
+  // around 0.1-0.3 MeV. With coupled electron transport (photons and charged sources) the cost
+  // grows with the energy given to electrons, far less with range rejection. Below the 10 keV
+  // electron cut-off electrons deposit at once. Positrons use the electron table. The estimate
+  // decides the running order and the shard balance only.
   static constexpr double kE[] = {0.005, 0.01, 0.03, 0.1, 0.3, 1, 3, 10};
   static constexpr double kPhotonLocal[] = {2.34, 1.92, 3.92, 6.18, 5.68, 3.49, 3.75, 2.55};
   static constexpr double kPhotonTransport[] = {1.04, 0.97, 6.52, 9.58, 17.0, 24.5, 37.8, 62.4};
   static constexpr double kElectron[] = {0.245, 0.206, 5.51, 11.2, 18.7, 43.4, 95.1, 293};
-  const double* table = job.particle != "photon"        ? kElectron
-                        : electron_transport == "local" ? kPhotonLocal
-                                                        : kPhotonTransport;
+  static constexpr double kPhotonRejection[] = {1.07, 1.07, 2.60, 4.03, 4.00, 4.20, 6.60, 13.2};
+  static constexpr double kElectronRejection[] = {0.19, 0.19, 0.31, 0.40, 0.65, 2.57, 10.4, 47.4};
+  const bool rejection = range_rejection != "off";
+  const double* table = job.particle != "photon" ? (rejection ? kElectronRejection : kElectron)
+                        : electron_transport == "local"
+                            ? kPhotonLocal
+                            : (rejection ? kPhotonRejection : kPhotonTransport);
   return static_cast<double>(job.histories) * interpolate_cost(kE, table, 8, job.energy_mev);
 }
 
@@ -449,8 +455,8 @@ std::vector<std::size_t> shard_jobs(const Plan& plan, const ShardSpec& shard) {
   std::vector<std::size_t> order(plan.jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto longest_first = [&](std::size_t a, std::size_t b) {
-    const double ca = job_cost(plan.jobs[a], plan.electron_transport);
-    const double cb = job_cost(plan.jobs[b], plan.electron_transport);
+    const double ca = job_cost(plan.jobs[a], plan.electron_transport, plan.range_rejection);
+    const double cb = job_cost(plan.jobs[b], plan.electron_transport, plan.range_rejection);
     if (ca != cb) return ca > cb;
     return plan.jobs[a].job_id < plan.jobs[b].job_id;
   };
@@ -459,7 +465,7 @@ std::vector<std::size_t> shard_jobs(const Plan& plan, const ShardSpec& shard) {
   std::vector<std::size_t> mine;
   for (std::size_t i : order) {
     const int s = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[s] += job_cost(plan.jobs[i], plan.electron_transport);
+    load[s] += job_cost(plan.jobs[i], plan.electron_transport, plan.range_rejection);
     if (s == shard.index - 1) mine.push_back(i);
   }
   return mine;  // already longest first

@@ -99,7 +99,8 @@ ShardSpec parse_shard(const std::string& text);
 
 // Estimated cost of a job: histories x the measured CPU time per photon history at its energy
 // (microseconds). Decides the running order and the shard balance only, never results.
-double job_cost(const PlanJob& job, const std::string& electron_transport = "transport");
+double job_cost(const PlanJob& job, const std::string& electron_transport = "transport",
+                const std::string& range_rejection = "on");
 
 // Indices into plan.jobs of shard K/N, most expensive first. Assignment: jobs sorted by
 // (cost descending, job_id ascending) go one by one to the shard with the least assigned cost

@@ -241,7 +241,8 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     }
   }
   double cost_total = 0, cost_done = 0;
-  for (std::size_t i : todo) cost_total += job_cost(plan.jobs[i], plan.electron_transport);
+  for (std::size_t i : todo)
+    cost_total += job_cost(plan.jobs[i], plan.electron_transport, plan.range_rejection);
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t histories_run = 0;
   int new_jobs = 0;
@@ -270,7 +271,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
     ++recorded;
     ++new_jobs;
     histories_run += r.histories;
-    cost_done += job_cost(pj, plan.electron_transport);
+    cost_done += job_cost(pj, plan.electron_transport, plan.range_rejection);
     if (say) {
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -185,6 +185,9 @@ TEST(BatchPlan, CostFollowsHistoriesAndTheMeasuredEnergyShape) {
   PlanJob el = d;
   el.particle = "electron";
   EXPECT_GT(job_cost(el), job_cost(d));
+  // Range rejection (the default) makes transported electrons far cheaper.
+  EXPECT_GT(job_cost(el, "transport", "off"), 3 * job_cost(el));
+  EXPECT_GT(job_cost(b, "transport", "off"), job_cost(b));
 }
 
 }  // namespace
