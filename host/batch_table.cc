@@ -16,6 +16,7 @@
 
 #include "host/batch_io.hh"
 #include "host/user_error.hh"
+#include "phantoms/hdf5_handle.hh"
 
 namespace gpudose {
 namespace {
@@ -36,22 +37,6 @@ void check_status(herr_t s, const std::string& what) {
   if (s < 0) throw Corrupt(what);
 }
 
-// Closes HDF5 handles on every path.
-class H5Handle {
- public:
-  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~H5Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
 // Creation property lists without time stamps: object headers then hold nothing that depends
 // on when the file was written.
 hid_t no_times(hid_t cls) {
@@ -68,41 +53,41 @@ hid_t fixed_string_type(std::size_t size) {
 }
 
 void attr_string(hid_t loc, const std::string& name, const std::string& value) {
-  H5Handle type(fixed_string_type(value.size()), H5Tclose);
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), name),
-                H5Aclose);
+  Hdf5Handle type(fixed_string_type(value.size()), H5Tclose);
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), name),
+                  H5Aclose);
   std::string buf = value;
   buf.resize(std::max<std::size_t>(1, value.size()), '\0');
   check_status(H5Awrite(attr, type, buf.data()), name);
 }
 
 void attr_u64(hid_t loc, const std::string& name, std::uint64_t value) {
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(
       check(H5Acreate2(loc, name.c_str(), H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT), name),
       H5Aclose);
   check_status(H5Awrite(attr, H5T_NATIVE_UINT64, &value), name);
 }
 
 void attr_double(hid_t loc, const std::string& name, double value) {
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(
       check(H5Acreate2(loc, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), name),
       H5Aclose);
   check_status(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), name);
 }
 
 hid_t create_group(hid_t loc, const std::string& name) {
-  H5Handle gcpl(no_times(H5P_GROUP_CREATE), H5Pclose);
+  Hdf5Handle gcpl(no_times(H5P_GROUP_CREATE), H5Pclose);
   return check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), name);
 }
 
 void write_dataset(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type,
                    const std::vector<hsize_t>& dims, const void* data, const std::string& unit) {
-  H5Handle dcpl(no_times(H5P_DATASET_CREATE), H5Pclose);
-  H5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  H5Handle ds(
+  Hdf5Handle dcpl(no_times(H5P_DATASET_CREATE), H5Pclose);
+  Hdf5Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Hdf5Handle ds(
       check(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), name),
       H5Dclose);
   check_status(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
@@ -127,15 +112,15 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
   for (const auto& s : v) width = std::max(width, s.size());
   std::vector<char> buf(width * v.size(), '\0');
   for (std::size_t i = 0; i < v.size(); ++i) std::memcpy(&buf[i * width], v[i].data(), v[i].size());
-  H5Handle type(fixed_string_type(width), H5Tclose);
+  Hdf5Handle type(fixed_string_type(width), H5Tclose);
   write_dataset(loc, name, type, type, {v.size()}, buf.data(), "");
 }
 
 // --- reading ---
 
 std::string read_attr_string(hid_t loc, const std::string& name) {
-  H5Handle attr(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
-  H5Handle type(check(H5Aget_type(attr), name), H5Tclose);
+  Hdf5Handle attr(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
+  Hdf5Handle type(check(H5Aget_type(attr), name), H5Tclose);
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0) {
     throw Corrupt("attribute " + name + " is not a fixed-length string");
   }
@@ -147,14 +132,14 @@ std::string read_attr_string(hid_t loc, const std::string& name) {
 }
 
 std::uint64_t read_attr_u64(hid_t loc, const std::string& name) {
-  H5Handle attr(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
+  Hdf5Handle attr(check(H5Aopen(loc, name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
   std::uint64_t v = 0;
   check_status(H5Aread(attr, H5T_NATIVE_UINT64, &v), name);
   return v;
 }
 
 std::vector<hsize_t> dataset_dims(hid_t ds) {
-  H5Handle space(H5Dget_space(ds), H5Sclose);
+  Hdf5Handle space(H5Dget_space(ds), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space);
   if (rank < 0) throw Corrupt("bad dataspace");
   std::vector<hsize_t> dims(rank);
@@ -165,7 +150,7 @@ std::vector<hsize_t> dataset_dims(hid_t ds) {
 template <typename T>
 std::vector<T> read_numbers(hid_t loc, const std::string& name, hid_t mem_type,
                             const std::vector<hsize_t>& expect) {
-  H5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
+  Hdf5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
   if (dataset_dims(ds) != expect) throw Corrupt("dataset " + name + " has the wrong shape");
   std::size_t n = 1;
   for (hsize_t d : expect) n *= d;
@@ -175,11 +160,11 @@ std::vector<T> read_numbers(hid_t loc, const std::string& name, hid_t mem_type,
 }
 
 std::vector<std::string> read_strings(hid_t loc, const std::string& name, hsize_t expect) {
-  H5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
+  Hdf5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
   if (dataset_dims(ds) != std::vector<hsize_t>{expect}) {
     throw Corrupt("dataset " + name + " has the wrong shape");
   }
-  H5Handle type(check(H5Dget_type(ds), name), H5Tclose);
+  Hdf5Handle type(check(H5Dget_type(ds), name), H5Tclose);
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0) {
     throw Corrupt("dataset " + name + " is not fixed-length strings");
   }
@@ -196,7 +181,7 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name, hsize_
 }
 
 hsize_t dataset_length(hid_t loc, const std::string& name) {
-  H5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
+  Hdf5Handle ds(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "dataset " + name), H5Dclose);
   const auto dims = dataset_dims(ds);
   if (dims.size() != 1) throw Corrupt("dataset " + name + " is not one-dimensional");
   return dims[0];
@@ -220,10 +205,7 @@ std::vector<std::string> child_names(hid_t group) {
 }
 
 bool is_group(hid_t loc, const std::string& name) {
-  const hid_t g = H5Gopen2(loc, name.c_str(), H5P_DEFAULT);  // errors are silenced
-  if (g < 0) return false;
-  H5Gclose(g);
-  return true;
+  return Hdf5Handle(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose).ok();  // errors silenced
 }
 
 std::string group_name(const std::string& source) {
@@ -278,14 +260,14 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) {
+  Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) {
     throw UserError("cannot write '" + path + "'", "HDF5 could not create the file",
                     "choose a writable destination; finished jobs are kept in the .jobs folder");
   }
   try {
     {
-      H5Handle root(check(H5Gopen2(file, "/", H5P_DEFAULT), "/"), H5Gclose);
+      Hdf5Handle root(check(H5Gopen2(file, "/", H5P_DEFAULT), "/"), H5Gclose);
       attr_string(root, "format", kTableFormat);
       attr_u64(root, "format_version", kTableFormatVersion);
       attr_string(root, "plan_hash", plan.hash);
@@ -321,17 +303,17 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
       write_u32(root, "job_ids", ids);
     }
     for (const auto& [model, particles] : tree) {
-      H5Handle mg(create_group(file, model), H5Gclose);
+      Hdf5Handle mg(create_group(file, model), H5Gclose);
       attr_string(mg, "phantom_digest", phantom_digest[model]);
       for (const auto& [particle, sources] : particles) {
-        H5Handle pg(create_group(mg, particle), H5Gclose);
+        Hdf5Handle pg(create_group(mg, particle), H5Gclose);
         for (const auto& [source, list_in] : sources) {
           std::vector<const JobRecord*> list = list_in;
           std::sort(list.begin(), list.end(), [](const JobRecord* a, const JobRecord* b) {
             return a->energy_mev < b->energy_mev;
           });
           const JobRecord& first = *list.front();
-          H5Handle sg(create_group(pg, group_name(source)), H5Gclose);
+          Hdf5Handle sg(create_group(pg, group_name(source)), H5Gclose);
           attr_string(sg, "source", source);
           attr_string(sg, "source_ids", ids_text(first.source_ids));
           const std::size_t ne = list.size(), nt = first.target_names.size();
@@ -379,11 +361,11 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
       }
     }
   } catch (...) {
-    H5Fclose(file);
+    file.close();
     ::unlink(tmp.c_str());
     throw;
   }
-  if (H5Fclose(file) < 0) {
+  if (file.close() < 0) {
     ::unlink(tmp.c_str());
     throw UserError("cannot write '" + path + "'", "HDF5 failed to close it (disk full?)",
                     "free disk space and run again; finished jobs are kept in the .jobs folder");
@@ -412,8 +394,8 @@ TableContents read_table(const std::string& path) {
   TableContents out;
   try {
     if (H5Fis_hdf5(path.c_str()) <= 0) throw Corrupt("not an HDF5 file");
-    H5Handle file(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
-    H5Handle root(check(H5Gopen2(file, "/", H5P_DEFAULT), "/"), H5Gclose);
+    Hdf5Handle file(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open"), H5Fclose);
+    Hdf5Handle root(check(H5Gopen2(file, "/", H5P_DEFAULT), "/"), H5Gclose);
     if (read_attr_string(root, "format") != kTableFormat) throw Corrupt("not a gpudose table");
     if (read_attr_u64(root, "format_version") != kTableFormatVersion) {
       throw Corrupt("unsupported format_version");
@@ -432,12 +414,12 @@ TableContents read_table(const std::string& path) {
     const auto ids = read_numbers<std::uint32_t>(root, "job_ids", H5T_NATIVE_UINT32, {n_jobs});
     for (const std::string& model : child_names(root)) {
       if (!is_group(root, model)) continue;
-      H5Handle mg(check(H5Gopen2(root, model.c_str(), H5P_DEFAULT), model), H5Gclose);
+      Hdf5Handle mg(check(H5Gopen2(root, model.c_str(), H5P_DEFAULT), model), H5Gclose);
       const std::string phantom = read_attr_string(mg, "phantom_digest");
       for (const std::string& particle : child_names(mg)) {
-        H5Handle pg(check(H5Gopen2(mg, particle.c_str(), H5P_DEFAULT), particle), H5Gclose);
+        Hdf5Handle pg(check(H5Gopen2(mg, particle.c_str(), H5P_DEFAULT), particle), H5Gclose);
         for (const std::string& gname : child_names(pg)) {
-          H5Handle sg(check(H5Gopen2(pg, gname.c_str(), H5P_DEFAULT), gname), H5Gclose);
+          Hdf5Handle sg(check(H5Gopen2(pg, gname.c_str(), H5P_DEFAULT), gname), H5Gclose);
           const std::string source = read_attr_string(sg, "source");
           const std::vector<int> source_ids = parse_ids(read_attr_string(sg, "source_ids"));
           const hsize_t ne = dataset_length(sg, "energy_mev");

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "host/user_error.hh"
+#include "phantoms/hdf5_handle.hh"
 
 namespace gpudose {
 namespace {
@@ -98,61 +99,52 @@ void h5_check(herr_t status, const char* what) {
 }
 
 void h5_attr_string(hid_t loc, const std::string& name, const std::string& value) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type, std::max<std::size_t>(1, value.size()));
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   h5_check(H5Awrite(attr, type, value.c_str()), name.c_str());
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 void h5_attr_double(hid_t loc, const std::string& name, double value) {
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr =
-      H5Acreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose);
   h5_check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), name.c_str());
-  H5Aclose(attr);
-  H5Sclose(space);
 }
 
 void h5_doubles(hid_t loc, const std::string& name, const std::vector<double>& v,
                 const std::string& unit) {
   const hsize_t n = v.size();
-  const hid_t space = H5Screate_simple(1, &n, nullptr);
-  const hid_t ds = H5Dcreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
-                              H5P_DEFAULT);
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                H5Dclose);
   h5_check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name.c_str());
   h5_attr_string(ds, "unit", unit);
-  H5Dclose(ds);
-  H5Sclose(space);
 }
 
 void h5_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v) {
   std::vector<const char*> ptrs;
   for (const auto& s : v) ptrs.push_back(s.c_str());
   const hsize_t n = v.size();
-  const hid_t type = H5Tcopy(H5T_C_S1);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type, H5T_VARIABLE);
-  const hid_t space = H5Screate_simple(1, &n, nullptr);
-  const hid_t ds =
-      H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
   h5_check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name.c_str());
-  H5Dclose(ds);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 void write_hdf5(const RunResult& r, const std::string& path) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) {
+  Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) {
     throw UserError("cannot write '" + path + "'", "HDF5 could not create the file",
                     "choose another -o destination");
   }
   try {
-    const hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+    Hdf5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
     h5_attr_string(root, "model", r.model);
     h5_attr_string(root, "source", r.source);
     h5_attr_string(root, "source_ids", ids_text(r.source_ids, " "));
@@ -167,7 +159,7 @@ void write_hdf5(const RunResult& r, const std::string& path) {
     h5_attr_double(root, "histories_per_s", r.histories_per_s);
     h5_attr_string(root, "electron_transport", r.electron_transport);
     for (const auto& [k, v] : r.provenance) h5_attr_string(root, "provenance_" + k, v);
-    const hid_t g = H5Gcreate2(file, "targets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    Hdf5Handle g(H5Gcreate2(file, "targets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     std::vector<std::string> names, ids;
     std::vector<double> mass, e, af, saf, s, unc;
     for (const auto& t : r.targets) {
@@ -188,14 +180,12 @@ void write_hdf5(const RunResult& r, const std::string& path) {
     h5_doubles(g, "saf_per_kg", saf, "1/kg");
     h5_doubles(g, "s_gy", s, "Gy per emitted particle");
     h5_doubles(g, "rel_unc", unc, "relative 1-sigma");
-    H5Gclose(g);
-    H5Gclose(root);
   } catch (...) {
-    H5Fclose(file);
+    file.close();
     std::remove(tmp.c_str());
     throw;
   }
-  if (H5Fclose(file) < 0) {
+  if (file.close() < 0) {
     std::remove(tmp.c_str());
     throw UserError("cannot write '" + path + "'", "HDF5 failed to close the file",
                     "check free disk space");

@@ -12,6 +12,7 @@
 #include "host/user_error.hh"
 #include "phantoms/boundary_distance.hh"
 #include "phantoms/file_checksum.hh"
+#include "phantoms/hdf5_handle.hh"
 #include "phantoms/icrp_slices_import.hh"
 #include "phantoms/opendose_import.hh"
 
@@ -21,23 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kCacheFormatVersion = 2;  // 2: /boundary_distance
-
-// One HDF5 handle, closed by the matching H5*close.
-class H5Handle {
- public:
-  H5Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~H5Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
 
 // HDF5 prints an error stack on every failure unless told not to; our callers report instead.
 void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -53,49 +37,48 @@ void check(herr_t status, const std::string& path, const std::string& what) {
 
 void write_string_attr(hid_t obj, const char* name, const std::string& value,
                        const std::string& path) {
-  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), path, "string type");
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr(H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  check(H5Tset_size(type, value.empty() ? 1 : value.size()), path, "string type");
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) cache_error(path, std::string("creating attribute ") + name);
   const std::string v = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attr.get(), type.get(), v.data()), path, std::string("writing ") + name);
+  check(H5Awrite(attr, type, v.data()), path, std::string("writing ") + name);
 }
 
 std::string read_string_attr(hid_t obj, const char* name, const std::string& path) {
-  H5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) cache_error(path, std::string("no attribute ") + name);
-  H5Handle type(H5Aget_type(attr.get()), H5Tclose);
-  if (H5Tget_class(type.get()) != H5T_STRING)
-    cache_error(path, std::string(name) + " not a string");
-  const std::size_t n = H5Tget_size(type.get());
+  Hdf5Handle type(H5Aget_type(attr), H5Tclose);
+  if (H5Tget_class(type) != H5T_STRING) cache_error(path, std::string(name) + " not a string");
+  const std::size_t n = H5Tget_size(type);
   std::string s(n, '\0');
-  H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(mem.get(), n);
-  check(H5Aread(attr.get(), mem.get(), s.data()), path, std::string("reading ") + name);
+  Hdf5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem, n);
+  check(H5Aread(attr, mem, s.data()), path, std::string("reading ") + name);
   return std::string(s.c_str());
 }
 
 template <typename T>
 void write_array_attr(hid_t obj, const char* name, hid_t type, const T* data, hsize_t n,
                       const std::string& path) {
-  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Handle attr(H5Acreate2(obj, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) cache_error(path, std::string("creating attribute ") + name);
-  check(H5Awrite(attr.get(), type, data), path, std::string("writing ") + name);
+  check(H5Awrite(attr, type, data), path, std::string("writing ") + name);
 }
 
 template <typename T>
 std::vector<T> read_array_attr(hid_t obj, const char* name, hid_t type, hsize_t n,
                                const std::string& path) {
-  H5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
+  Hdf5Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   if (!attr.ok()) cache_error(path, std::string("no attribute ") + name);
-  H5Handle space(H5Aget_space(attr.get()), H5Sclose);
-  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(n)) {
+  Hdf5Handle space(H5Aget_space(attr), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space) != static_cast<hssize_t>(n)) {
     cache_error(path, std::string("attribute ") + name + " has the wrong length");
   }
   std::vector<T> v(n);
-  check(H5Aread(attr.get(), type, v.data()), path, std::string("reading ") + name);
+  check(H5Aread(attr, type, v.data()), path, std::string("reading ") + name);
   return v;
 }
 
@@ -221,17 +204,17 @@ CacheCheck check_phantom_cache(const std::string& cache_path, const std::string&
   }
   std::vector<SourceRecord> records;
   try {
-    H5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    Hdf5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) cache_error(cache_path, "not an HDF5 file");
     const auto version =
-        read_array_attr<int>(file.get(), "format_version", H5T_NATIVE_INT, 1, cache_path);
+        read_array_attr<int>(file, "format_version", H5T_NATIVE_INT, 1, cache_path);
     if (version[0] != kCacheFormatVersion) {
       c.why = "cache format " + std::to_string(version[0]) + ", this build writes " +
               std::to_string(kCacheFormatVersion);
       return c;
     }
-    c.source = read_string_attr(file.get(), "source", cache_path);
-    records = parse_records(read_string_attr(file.get(), "sources", cache_path));
+    c.source = read_string_attr(file, "source", cache_path);
+    records = parse_records(read_string_attr(file, "sources", cache_path));
   } catch (const UserError& e) {
     c.why = std::string("unreadable cache: ") + e.what();
     return c;
@@ -270,12 +253,12 @@ void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
   const std::vector<SourceRecord>& records = p.source_files;
   if (records.empty()) cache_error(cache_path, "the phantom records no source files");
   {
-    H5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) {
       throw UserError("cannot write '" + tmp + "'", "HDF5 could not create the file",
                       "check that --cache-dir / GPUDOSE_CACHE is writable");
     }
-    const hid_t f = file.get();
+    const hid_t f = file;
     const int version = kCacheFormatVersion;
     write_array_attr(f, "format_version", H5T_NATIVE_INT, &version, 1, tmp);
     write_string_attr(f, "model", p.model, tmp);
@@ -292,37 +275,35 @@ void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
     const hsize_t shape[3] = {static_cast<hsize_t>(p.nz), static_cast<hsize_t>(p.ny),
                               static_cast<hsize_t>(p.nx)};
     const hsize_t chunk[3] = {1, shape[1], shape[2]};
-    H5Handle space(H5Screate_simple(3, shape, nullptr), H5Sclose);
-    H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    check(H5Pset_chunk(plist.get(), 3, chunk), tmp, "chunking");
-    check(H5Pset_deflate(plist.get(), 1), tmp, "deflate");
-    H5Handle labels(
-        H5Dcreate2(f, "labels", H5T_STD_U8LE, space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT),
-        H5Dclose);
+    Hdf5Handle space(H5Screate_simple(3, shape, nullptr), H5Sclose);
+    Hdf5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    check(H5Pset_chunk(plist, 3, chunk), tmp, "chunking");
+    check(H5Pset_deflate(plist, 1), tmp, "deflate");
+    Hdf5Handle labels(H5Dcreate2(f, "labels", H5T_STD_U8LE, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                      H5Dclose);
     if (!labels.ok()) cache_error(tmp, "creating /labels");
-    check(H5Dwrite(labels.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.labels.data()),
-          tmp, "writing /labels");
+    check(H5Dwrite(labels, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.labels.data()), tmp,
+          "writing /labels");
     // The electron range-rejection map, computed here once (about a second) instead of in
     // every process that transports electrons. It depends only on which voxels share a label,
     // i.e. an organ ID (one label per ID present), so it stays valid for the IDs stored here.
-    H5Handle distance(H5Dcreate2(f, "boundary_distance", H5T_STD_U8LE, space.get(), H5P_DEFAULT,
-                                 plist.get(), H5P_DEFAULT),
-                      H5Dclose);
+    Hdf5Handle distance(
+        H5Dcreate2(f, "boundary_distance", H5T_STD_U8LE, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+        H5Dclose);
     if (!distance.ok()) cache_error(tmp, "creating /boundary_distance");
-    check(H5Dwrite(distance.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+    check(H5Dwrite(distance, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                    p.boundary_distance().data()),
           tmp, "writing /boundary_distance");
     const double unit = kBoundaryDistanceUnitCm;
-    write_array_attr(distance.get(), "unit_cm", H5T_NATIVE_DOUBLE, &unit, 1, tmp);
+    write_array_attr(distance, "unit_cm", H5T_NATIVE_DOUBLE, &unit, 1, tmp);
 
     const hsize_t nl = p.label_organ_id.size();
-    H5Handle lspace(H5Screate_simple(1, &nl, nullptr), H5Sclose);
-    H5Handle lorg(H5Dcreate2(f, "label_organ_id", H5T_STD_U16LE, lspace.get(), H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose);
+    Hdf5Handle lspace(H5Screate_simple(1, &nl, nullptr), H5Sclose);
+    Hdf5Handle lorg(H5Dcreate2(f, "label_organ_id", H5T_STD_U16LE, lspace, H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT),
+                    H5Dclose);
     if (!lorg.ok()) cache_error(tmp, "creating /label_organ_id");
-    check(H5Dwrite(lorg.get(), H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                   p.label_organ_id.data()),
+    check(H5Dwrite(lorg, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.label_organ_id.data()),
           tmp, "writing /label_organ_id");
   }
   std::error_code ec;
@@ -336,34 +317,34 @@ void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
 
 Phantom read_phantom_cache(const std::string& cache_path, const std::string& data_dir) {
   silence_hdf5();
-  H5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Hdf5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) cache_error(cache_path, "not an HDF5 file");
-  const hid_t f = file.get();
+  const hid_t f = file;
   const PhantomModelSpec& spec = phantom_model(read_string_attr(f, "model", cache_path));
   const std::string source = read_string_attr(f, "source", cache_path);
   const auto dims = read_array_attr<int>(f, "dims", H5T_NATIVE_INT, 3, cache_path);
   if (dims[0] != spec.nx || dims[1] != spec.ny || dims[2] != spec.nz) {
     cache_error(cache_path, "wrong dimensions for " + spec.model);
   }
-  H5Handle lorg(H5Dopen2(f, "label_organ_id", H5P_DEFAULT), H5Dclose);
+  Hdf5Handle lorg(H5Dopen2(f, "label_organ_id", H5P_DEFAULT), H5Dclose);
   if (!lorg.ok()) cache_error(cache_path, "no /label_organ_id");
-  H5Handle lspace(H5Dget_space(lorg.get()), H5Sclose);
-  const hssize_t nl = H5Sget_simple_extent_npoints(lspace.get());
+  Hdf5Handle lspace(H5Dget_space(lorg), H5Sclose);
+  const hssize_t nl = H5Sget_simple_extent_npoints(lspace);
   if (nl <= 0 || nl > 256) cache_error(cache_path, "bad /label_organ_id");
   std::vector<std::uint16_t> label_organ(static_cast<std::size_t>(nl));
-  check(H5Dread(lorg.get(), H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, label_organ.data()),
+  check(H5Dread(lorg, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, label_organ.data()),
         cache_path, "reading /label_organ_id");
 
-  H5Handle labels(H5Dopen2(f, "labels", H5P_DEFAULT), H5Dclose);
+  Hdf5Handle labels(H5Dopen2(f, "labels", H5P_DEFAULT), H5Dclose);
   if (!labels.ok()) cache_error(cache_path, "no /labels");
-  H5Handle space(H5Dget_space(labels.get()), H5Sclose);
+  Hdf5Handle space(H5Dget_space(labels), H5Sclose);
   const std::size_t n = static_cast<std::size_t>(spec.nx) * spec.ny * spec.nz;
-  if (H5Sget_simple_extent_npoints(space.get()) != static_cast<hssize_t>(n)) {
+  if (H5Sget_simple_extent_npoints(space) != static_cast<hssize_t>(n)) {
     cache_error(cache_path, "/labels has the wrong size");
   }
   std::vector<std::uint8_t> lab(n);
-  check(H5Dread(labels.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab.data()),
-        cache_path, "reading /labels");
+  check(H5Dread(labels, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab.data()), cache_path,
+        "reading /labels");
   std::vector<std::uint16_t> ids(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (lab[i] >= nl) cache_error(cache_path, "label out of range");
@@ -371,18 +352,17 @@ Phantom read_phantom_cache(const std::string& cache_path, const std::string& dat
   }
   Phantom p = assemble(spec, std::move(ids), data_dir, source);
   set_sources(p, parse_records(read_string_attr(f, "sources", cache_path)));
-  H5Handle distance(H5Dopen2(f, "boundary_distance", H5P_DEFAULT), H5Dclose);
+  Hdf5Handle distance(H5Dopen2(f, "boundary_distance", H5P_DEFAULT), H5Dclose);
   if (!distance.ok()) cache_error(cache_path, "no /boundary_distance");
-  const auto unit =
-      read_array_attr<double>(distance.get(), "unit_cm", H5T_NATIVE_DOUBLE, 1, cache_path);
-  H5Handle dspace(H5Dget_space(distance.get()), H5Sclose);
+  const auto unit = read_array_attr<double>(distance, "unit_cm", H5T_NATIVE_DOUBLE, 1, cache_path);
+  Hdf5Handle dspace(H5Dget_space(distance), H5Sclose);
   if (unit[0] != kBoundaryDistanceUnitCm ||
-      H5Sget_simple_extent_npoints(dspace.get()) != static_cast<hssize_t>(n)) {
+      H5Sget_simple_extent_npoints(dspace) != static_cast<hssize_t>(n)) {
     cache_error(cache_path, "/boundary_distance has the wrong unit or size");
   }
   std::vector<std::uint8_t> code(n);
-  check(H5Dread(distance.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, code.data()),
-        cache_path, "reading /boundary_distance");
+  check(H5Dread(distance, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, code.data()), cache_path,
+        "reading /boundary_distance");
   p.set_boundary_distance(std::move(code));
   return p;
 }

@@ -11,6 +11,7 @@
 
 #include "host/user_error.hh"
 #include "kernels/atomic_weights.hh"
+#include "phantoms/hdf5_handle.hh"
 
 namespace gpudose {
 namespace {
@@ -40,24 +41,15 @@ std::string read_maybe_gz(const std::string& path) {
   return out;
 }
 
-// RAII for HDF5 identifiers with their matching close function.
-struct H5Id {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~H5Id() {
-    if (id >= 0) close(id);
-  }
-};
-
 std::vector<double> read_h5_vector(hid_t group, const char* name, const std::string& path,
                                    const std::string& where) {
-  H5Id ds{H5Dopen2(group, name, H5P_DEFAULT), H5Dclose};
-  if (ds.id < 0) bad_file(path, "dataset " + where + "/" + name + " is missing");
-  H5Id space{H5Dget_space(ds.id), H5Sclose};
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  Hdf5Handle ds{H5Dopen2(group, name, H5P_DEFAULT), H5Dclose};
+  if (!ds.ok()) bad_file(path, "dataset " + where + "/" + name + " is missing");
+  Hdf5Handle space{H5Dget_space(ds), H5Sclose};
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
   if (n <= 0) bad_file(path, "dataset " + where + "/" + name + " is empty");
   std::vector<double> v(static_cast<std::size_t>(n));
-  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+  if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
     bad_file(path, "cannot read dataset " + where + "/" + name);
   }
   return v;
@@ -79,21 +71,21 @@ std::string physics_data_sources_dir(const std::string& data_dir) {
 
 DensityEffectShells read_density_effect_shells(const std::string& h5_path, int z) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // our messages replace HDF5's stack dumps
-  H5Id file{H5Fopen(h5_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  if (file.id < 0) bad_file(h5_path, "missing or not an HDF5 file");
+  Hdf5Handle file{H5Fopen(h5_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  if (!file.ok()) bad_file(h5_path, "missing or not an HDF5 file");
   char name[8];
   std::snprintf(name, sizeof name, "%03d", z);
-  H5Id group{H5Gopen2(file.id, name, H5P_DEFAULT), H5Gclose};
-  if (group.id < 0) bad_file(h5_path, std::string("group /") + name + " (Z) is missing");
+  Hdf5Handle group{H5Gopen2(file, name, H5P_DEFAULT), H5Gclose};
+  if (!group.ok()) bad_file(h5_path, std::string("group /") + name + " (Z) is missing");
   DensityEffectShells s;
   {
-    H5Id attr{H5Aopen(group.id, "I", H5P_DEFAULT), H5Aclose};
-    if (attr.id < 0 || H5Aread(attr.id, H5T_NATIVE_DOUBLE, &s.i_value_ev) < 0) {
+    Hdf5Handle attr{H5Aopen(group, "I", H5P_DEFAULT), H5Aclose};
+    if (!attr.ok() || H5Aread(attr, H5T_NATIVE_DOUBLE, &s.i_value_ev) < 0) {
       bad_file(h5_path, std::string("attribute /") + name + "/I is missing");
     }
   }
-  s.occupancy = read_h5_vector(group.id, "num_electrons", h5_path, name);
-  s.binding_ev = read_h5_vector(group.id, "ionization_energy", h5_path, name);
+  s.occupancy = read_h5_vector(group, "num_electrons", h5_path, name);
+  s.binding_ev = read_h5_vector(group, "ionization_energy", h5_path, name);
   double total = 0;
   for (double n : s.occupancy) total += std::abs(n);
   if (s.occupancy.size() != s.binding_ev.size() || std::abs(total - z) > 1e-6 ||

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "host/user_error.hh"
+#include "phantoms/hdf5_handle.hh"
 #include "physics-data/electron_medium_physics.hh"
 
 namespace gpudose {
@@ -43,14 +44,6 @@ const double kGlX[4] = {-0.86113631159405258, -0.33998104358485626, 0.3399810435
 const double kGlW[4] = {0.34785484513745386, 0.65214515486254614, 0.65214515486254614,
                         0.34785484513745386};
 
-struct H5Id {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~H5Id() {
-    if (id >= 0) close(id);
-  }
-};
-
 [[noreturn]] void bad_library(const std::string& path, const std::string& why) {
   throw UserError("cannot load electron library '" + path + "'", why,
                   "rebuild it with the physics import (tools/setup) or check the path");
@@ -58,12 +51,11 @@ struct H5Id {
 
 void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& v,
                    const std::vector<hsize_t>& dims, const std::string& path) {
-  H5Id space{H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose};
-  H5Id ds{H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT,
-                     H5P_DEFAULT),
-          H5Dclose};
-  if (ds.id < 0 ||
-      H5Dwrite(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+  Hdf5Handle space{H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose};
+  Hdf5Handle ds{
+      H5Dcreate2(loc, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose};
+  if (!ds.ok() || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
     throw UserError("cannot write dataset '" + name + "' to '" + path + "'", "HDF5 write failed",
                     "check disk space and permissions of the cache directory");
   }
@@ -71,55 +63,55 @@ void write_doubles(hid_t loc, const std::string& name, const std::vector<double>
 
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::size_t expected,
                                  const std::string& path) {
-  H5Id ds{H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose};
-  if (ds.id < 0) bad_library(path, "dataset '" + name + "' is missing");
-  H5Id space{H5Dget_space(ds.id), H5Sclose};
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
+  Hdf5Handle ds{H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose};
+  if (!ds.ok()) bad_library(path, "dataset '" + name + "' is missing");
+  Hdf5Handle space{H5Dget_space(ds), H5Sclose};
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
   if (n < 0 || static_cast<std::size_t>(n) != expected) {
     bad_library(path, "dataset '" + name + "' has " + std::to_string(n) + " values, expected " +
                           std::to_string(expected));
   }
   std::vector<double> v(expected);
-  if (H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+  if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
     bad_library(path, "cannot read dataset '" + name + "'");
   }
   return v;
 }
 
 void write_attr_double(hid_t loc, const char* name, double v) {
-  H5Id space{H5Screate(H5S_SCALAR), H5Sclose};
-  H5Id a{H5Acreate2(loc, name, H5T_IEEE_F64LE, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-  H5Awrite(a.id, H5T_NATIVE_DOUBLE, &v);
+  Hdf5Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  Hdf5Handle a{H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
 }
 
 double read_attr_double(hid_t loc, const char* name, const std::string& path) {
-  H5Id a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
+  Hdf5Handle a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
   double v = 0;
-  if (a.id < 0 || H5Aread(a.id, H5T_NATIVE_DOUBLE, &v) < 0) {
+  if (!a.ok() || H5Aread(a, H5T_NATIVE_DOUBLE, &v) < 0) {
     bad_library(path, std::string("attribute '") + name + "' is missing");
   }
   return v;
 }
 
 void write_attr_string(hid_t loc, const char* name, const std::string& s) {
-  H5Id type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, std::max<std::size_t>(1, s.size()));
-  H5Id space{H5Screate(H5S_SCALAR), H5Sclose};
-  H5Id a{H5Acreate2(loc, name, type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  Hdf5Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type, std::max<std::size_t>(1, s.size()));
+  Hdf5Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  Hdf5Handle a{H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
   std::string padded = s.empty() ? std::string(1, '\0') : s;
-  H5Awrite(a.id, type.id, padded.data());
+  H5Awrite(a, type, padded.data());
 }
 
 std::string read_attr_string(hid_t loc, const char* name, const std::string& path) {
-  H5Id a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
-  if (a.id < 0) bad_library(path, std::string("attribute '") + name + "' is missing");
-  H5Id type{H5Aget_type(a.id), H5Tclose};
-  if (H5Tget_class(type.id) != H5T_STRING || H5Tis_variable_str(type.id) > 0) {
+  Hdf5Handle a{H5Aopen(loc, name, H5P_DEFAULT), H5Aclose};
+  if (!a.ok()) bad_library(path, std::string("attribute '") + name + "' is missing");
+  Hdf5Handle type{H5Aget_type(a), H5Tclose};
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0) {
     bad_library(path, std::string("attribute '") + name + "' is not a fixed-length string");
   }
-  const std::size_t n = H5Tget_size(type.id);
+  const std::size_t n = H5Tget_size(type);
   std::string s(n, '\0');
-  if (H5Aread(a.id, type.id, s.data()) < 0) {
+  if (H5Aread(a, type, s.data()) < 0) {
     bad_library(path, std::string("cannot read attribute '") + name + "'");
   }
   s.resize(std::strlen(s.c_str()));
@@ -317,12 +309,12 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
     std::error_code ec;
     const auto parent = std::filesystem::path(out_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    H5Id file{H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
-    if (file.id < 0) {
+    Hdf5Handle file{H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
+    if (!file.ok()) {
       throw UserError("cannot create '" + tmp + "'", "HDF5 could not create the file",
                       "check that the cache directory is writable");
     }
-    const hid_t root = file.id;
+    const hid_t root = file;
     write_attr_double(root, "format_version", kFormatVersion);
     write_attr_string(root, "content", "gpudose electron/positron tables");
     write_attr_double(root, "wcc_mev", v.wcc_mev);
@@ -364,9 +356,9 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
 ElectronLibrary load_electron_library(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (!std::filesystem::is_regular_file(path)) bad_library(path, "file not found");
-  H5Id file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  if (file.id < 0) bad_library(path, "not an HDF5 file or corrupt");
-  const hid_t root = file.id;
+  Hdf5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  if (!file.ok()) bad_library(path, "not an HDF5 file or corrupt");
+  const hid_t root = file;
   const double version = read_attr_double(root, "format_version", path);
   if (version != kFormatVersion) {
     bad_library(path, "format version " + std::to_string(version) + ", this build reads " +
@@ -388,10 +380,10 @@ ElectronLibrary load_electron_library(const std::string& path) {
     lib.sources_.push_back(r);
   }
   const std::size_t nm = lib.names_.size();
-  H5Id eds{H5Dopen2(root, "energy_mev", H5P_DEFAULT), H5Dclose};
-  if (eds.id < 0) bad_library(path, "dataset 'energy_mev' is missing");
-  H5Id espace{H5Dget_space(eds.id), H5Sclose};
-  const hssize_t ne_read = H5Sget_simple_extent_npoints(espace.id);
+  Hdf5Handle eds{H5Dopen2(root, "energy_mev", H5P_DEFAULT), H5Dclose};
+  if (!eds.ok()) bad_library(path, "dataset 'energy_mev' is missing");
+  Hdf5Handle espace{H5Dget_space(eds), H5Sclose};
+  const hssize_t ne_read = H5Sget_simple_extent_npoints(espace);
   if (nm == 0 || ne_read < 2 || lib.view_.n_kappa < 2) {
     bad_library(path, "no media, fewer than 2 energies or fewer than 2 kappa nodes");
   }

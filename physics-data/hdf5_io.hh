@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "phantoms/hdf5_handle.hh"
+
 namespace gpudose {
 
 class H5File {
@@ -17,10 +19,9 @@ class H5File {
   // Creates (truncates) a file for writing.
   static H5File create(const std::string& path);
 
-  H5File(H5File&& o) noexcept : id_(o.id_), path_(std::move(o.path_)) { o.id_ = -1; }
+  H5File(H5File&& o) noexcept = default;
   H5File& operator=(H5File&&) = delete;
   H5File(const H5File&) = delete;
-  ~H5File();
 
   const std::string& path() const { return path_; }
   bool exists(const std::string& object) const;  // group or dataset, full path "/O/energy"
@@ -48,10 +49,10 @@ class H5File {
   void write_attr_string(const std::string& object, const std::string& attr, const std::string& v);
 
  private:
-  H5File(hid_t id, std::string path) : id_(id), path_(std::move(path)) {}
+  H5File(hid_t id, std::string path) : file_(id, H5Fclose), path_(std::move(path)) {}
   [[noreturn]] void fail(const std::string& object, const std::string& why) const;
   void ensure_parent_groups(const std::string& object);
-  hid_t id_ = -1;
+  Hdf5Handle file_;  // closed with H5Fclose when the H5File goes
   std::string path_;
 };
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "phantoms/hdf5_handle.hh"
 #include "phantoms/icrp110_tables.hh"
 
 namespace gpudose::testref {
@@ -27,32 +28,27 @@ struct EstarElement {
 };
 
 inline std::vector<double> h5_read(hid_t f, const std::string& name) {
-  hid_t ds = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-  if (ds < 0) return {};
-  hid_t sp = H5Dget_space(ds);
+  Hdf5Handle ds(H5Dopen2(f, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) return {};
+  Hdf5Handle sp(H5Dget_space(ds), H5Sclose);
   std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(sp)));
   H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Sclose(sp);
-  H5Dclose(ds);
   return v;
 }
 
 inline EstarElement read_estar(int z) {
   EstarElement r;
   const std::string path = kData + "/physics-data-sources/openmc-misc/stopping_powers_estar.h5";
-  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) return r;
+  Hdf5Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!f.ok()) return r;
   char g[8];
   std::snprintf(g, sizeof g, "%03d", z);
   r.e = h5_read(f, "energy");
   r.s_col = h5_read(f, std::string(g) + "/s_collision");
   r.s_rad = h5_read(f, std::string(g) + "/s_radiative");
-  hid_t grp = H5Gopen2(f, g, H5P_DEFAULT);
-  hid_t a = H5Aopen(grp, "I", H5P_DEFAULT);
+  Hdf5Handle grp(H5Gopen2(f, g, H5P_DEFAULT), H5Gclose);
+  Hdf5Handle a(H5Aopen(grp, "I", H5P_DEFAULT), H5Aclose);
   H5Aread(a, H5T_NATIVE_DOUBLE, &r.i_ev);
-  H5Aclose(a);
-  H5Gclose(grp);
-  H5Fclose(f);
   return r;
 }
 
