@@ -222,7 +222,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
           std::make_unique<ElectronLibrary>(ensure_electron_library(data_dir, cache_dir, say));
       std::vector<std::pair<std::string, std::string>> list;
       for (const auto& f : electrons->sources()) {
-        list.push_back({f.path, std::to_string(f.size) + " " + f.crc32});
+        list.push_back({f.path, std::to_string(f.size) + " " + f.sha256});
       }
       char cuts[64];
       std::snprintf(cuts, sizeof cuts, "Wcc %.17g Wcr %.17g", electrons->wcc_mev(),

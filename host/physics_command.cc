@@ -70,7 +70,7 @@ std::vector<Medium> catalog_media(const MediaCatalog& catalog, std::vector<doubl
 }
 
 // True when the electron library exists, holds the catalog's media and every source file it
-// records still has the recorded size and CRC-32.
+// records still has the recorded size and SHA-256.
 bool electron_library_is_current(const std::string& path, const std::string& data_dir,
                                  const MediaCatalog& catalog) {
   if (!std::filesystem::is_regular_file(path)) return false;
@@ -82,7 +82,7 @@ bool electron_library_is_current(const std::string& path, const std::string& dat
     }
     for (const auto& rec : lib.sources()) {
       const auto now = checksum_file(data_dir + "/" + rec.path, rec.path);
-      if (now.size != rec.size || now.crc32 != rec.crc32) return false;
+      if (now.size != rec.size || now.sha256 != rec.sha256) return false;
     }
   } catch (const UserError&) {
     return false;

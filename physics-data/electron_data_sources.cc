@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "host/user_error.hh"
 #include "kernels/atomic_weights.hh"
+#include "phantoms/file_checksum.hh"
 #include "phantoms/hdf5_handle.hh"
 
 namespace gpudose {
@@ -160,22 +162,13 @@ ElasticCrossSections read_penelope_elastic(const std::string& path, int z) {
 }
 
 SourceFileRecord checksum_file(const std::string& path, const std::string& display_path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) bad_file(path, "missing or unreadable data file");
+  // Checked here so that a missing source keeps this module's message and hint.
+  if (!std::ifstream(path, std::ios::binary)) bad_file(path, "missing or unreadable data file");
   SourceFileRecord r;
   r.path = display_path;
-  uLong crc = crc32(0L, Z_NULL, 0);
-  char buf[1 << 16];
-  while (in) {
-    in.read(buf, sizeof buf);
-    const std::streamsize n = in.gcount();
-    if (n <= 0) break;
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf), static_cast<uInt>(n));
-    r.size += static_cast<std::uint64_t>(n);
-  }
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc));
-  r.crc32 = hex;
+  r.size = std::filesystem::file_size(path);
+  // The project's one file digest (phantom cache and photon library record the same).
+  r.sha256 = sha256_file(path);
   return r;
 }
 

@@ -54,11 +54,11 @@ struct ElementElectronData {
 };
 
 // A source file used, for provenance: path relative to the data directory, byte size and the
-// CRC-32 (zlib) of its bytes as 8 hex digits.
+// SHA-256 of its bytes (64 lower-case hex digits, as every other source record of the project).
 struct SourceFileRecord {
   std::string path;
   std::uint64_t size = 0;
-  std::string crc32;
+  std::string sha256;
 };
 
 struct ElectronDataSources {

@@ -1,8 +1,10 @@
 #include "physics-data/electron_library.hh"
 
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -17,8 +19,9 @@
 namespace gpudose {
 namespace {
 
-// 2: soft range and soft straggling tables added; 3: positron annihilation.
-constexpr int kFormatVersion = 3;
+// 2: soft range and soft straggling tables added; 3: positron annihilation; 4: source files
+// recorded with SHA-256 instead of CRC-32 (an older file is refused, so it is rebuilt).
+constexpr int kFormatVersion = 4;
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -303,7 +306,12 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
                                        const ElectronLibraryOptions& options) {
   ElectronLibrary lib = compute_electron_library(media, data_dir, options);
   const ElectronTablesView& v = lib.view();
-  const std::string tmp = out_path + ".tmp";
+  // Unique temporary name in the same folder, renamed at the end: processes that find the library
+  // missing or outdated at the same time (parallel tests, batch workers) each write a complete
+  // file and the last rename wins, instead of truncating one shared temporary file.
+  static std::atomic<int> counter{0};
+  const std::string tmp =
+      out_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   try {
     std::error_code ec;
@@ -325,7 +333,7 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
     write_attr_string(root, "media", names);
     std::string sources;
     for (const auto& s : lib.sources()) {
-      sources += s.path + " size=" + std::to_string(s.size) + " crc32=" + s.crc32 + "\n";
+      sources += s.path + " size=" + std::to_string(s.size) + " sha256=" + s.sha256 + "\n";
     }
     write_attr_string(root, "sources", sources);
     const hsize_t nm = v.n_media;
@@ -373,10 +381,10 @@ ElectronLibrary load_electron_library(const std::string& path) {
     SourceFileRecord r;
     std::istringstream in(line);
     std::string size;
-    std::string crc;
-    in >> r.path >> size >> crc;
+    std::string digest;
+    in >> r.path >> size >> digest;
     if (size.rfind("size=", 0) == 0) r.size = std::stoull(size.substr(5));
-    if (crc.rfind("crc32=", 0) == 0) r.crc32 = crc.substr(6);
+    if (digest.rfind("sha256=", 0) == 0) r.sha256 = digest.substr(7);
     lib.sources_.push_back(r);
   }
   const std::size_t nm = lib.names_.size();

@@ -98,7 +98,7 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
                                          const ElectronLibraryOptions& options = {});
 
 // Computes and writes the library to `out_path` (HDF5; written to a temporary file, then
-// renamed). Records the source files with size and CRC-32. Returns the library.
+// renamed). Records the source files with size and SHA-256. Returns the library.
 ElectronLibrary build_electron_library(const std::vector<Medium>& media,
                                        const std::string& data_dir, const std::string& out_path,
                                        const ElectronLibraryOptions& options = {});

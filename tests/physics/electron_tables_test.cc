@@ -13,6 +13,7 @@
 
 #include "host/user_error.hh"
 #include "kernels/philox.hh"
+#include "phantoms/hdf5_handle.hh"
 #include "physics-data/electron_library.hh"
 #include "physics-data/electron_medium_physics.hh"
 #include "tests/physics/electron_reference.hh"
@@ -21,6 +22,17 @@ namespace gpudose {
 namespace {
 
 using testref::kData;
+
+// SHA-256 of a file by an independent implementation (coreutils), "" if it cannot run.
+std::string coreutils_sha256(const std::string& file) {
+  std::string out;
+  if (FILE* p = popen(("sha256sum '" + file + "'").c_str(), "r")) {
+    char buf[128] = {};
+    if (std::fgets(buf, sizeof buf, p)) out = std::string(buf).substr(0, 64);
+    pclose(p);
+  }
+  return out;
+}
 
 Medium water() {
   Medium m;
@@ -622,6 +634,17 @@ TEST(ElectronLibraryFile, RoundTripAndFastLoad) {
   EXPECT_EQ(lib.medium_names()[1], af_medium(29).name);
   EXPECT_DOUBLE_EQ(lib.mean_excitation_ev()[0], 75.0);
   EXPECT_GE(lib.sources().size(), 4u);  // density_effect.h5, BREMX, pdeel01, pdeel08, ...
+  // Each source is recorded with its size and SHA-256 (the project's one file digest), and the
+  // records survive the round trip; the digest is checked against coreutils' sha256sum.
+  ASSERT_EQ(lib.sources().size(), built.sources().size());
+  for (std::size_t i = 0; i < lib.sources().size(); ++i) {
+    const SourceFileRecord& s = lib.sources()[i];
+    const std::string file = kData + "/" + s.path;
+    EXPECT_EQ(s.path, built.sources()[i].path);
+    EXPECT_EQ(s.sha256, built.sources()[i].sha256) << s.path;
+    EXPECT_EQ(s.size, std::filesystem::file_size(file)) << s.path;
+    EXPECT_EQ(s.sha256, coreutils_sha256(file)) << s.path;
+  }
   for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
     for (double t : {0.002, 0.5, 15.0}) {
       EXPECT_EQ(lib.value(static_cast<ElectronQuantity>(q), 1, 1, t),
@@ -645,6 +668,29 @@ TEST(ElectronLibraryFile, RoundTripAndFastLoad) {
   EXPECT_GE(lib.energies().size(), 431u);  // >= 100 points per decade over 1 keV-20 MeV
   EXPECT_THROW(describe_electron(lib, 5, 1.0, false), UserError);
   EXPECT_THROW(describe_electron(lib, 0, 100.0, false), UserError);
+  std::filesystem::remove(path);
+}
+
+// A library of an older format (3: CRC-32 source records) is refused with its version named,
+// which is what makes the run and physics commands rebuild it.
+TEST(ElectronLibraryFile, OlderFormatIsRefused) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "gpudose_electron_lib_v3.h5").string();
+  {
+    Hdf5Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    ASSERT_TRUE(f.ok());
+    Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Hdf5Handle a(H5Acreate2(f, "format_version", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Aclose);
+    const double v3 = 3;
+    ASSERT_GE(H5Awrite(a, H5T_NATIVE_DOUBLE, &v3), 0);
+  }
+  try {
+    load_electron_library(path);
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("format version 3"), std::string::npos) << e.what();
+  }
   std::filesystem::remove(path);
 }
 
