@@ -35,8 +35,8 @@ enum class ElectronQuantity : int {
   kHardInelasticXs,              // Moller (e-) / Bhabha (e+) with W > Wcc, cm^-1
   kHardBremsXs,                  // bremsstrahlung with photon energy W > Wcr, cm^-1
   kElasticXs,                    // total elastic (ELSEPA via PENELOPE pdeel), cm^-1
-  kTransportMfp1,                // lambda_1 = 1/(sum_i N_i sigma_1,i), cm
-  kTransportMfp2,                // lambda_2 = 1/(sum_i N_i sigma_2,i), cm
+  kTransportMfp1,                // lambda_1: elastic + soft inelastic (W < Wcc) deflections, cm
+  kTransportMfp2,                // lambda_2: the same for the second moment, cm
   kDensityEffect,                // Sternheimer delta (dimensionless; same for e- and e+)
   kSoftRange,                    // integral of dT / (S_col,restricted + S_rad,restricted), cm
   kSoftStraggling,               // Omega^2: variance of the soft collision loss per path, MeV^2/cm

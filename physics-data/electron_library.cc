@@ -20,8 +20,9 @@ namespace gpudose {
 namespace {
 
 // 2: soft range and soft straggling tables added; 3: positron annihilation; 4: source files
-// recorded with SHA-256 instead of CRC-32 (an older file is refused, so it is rebuilt).
-constexpr int kFormatVersion = 4;
+// recorded with SHA-256 instead of CRC-32; 5: lambda_1, lambda_2 include the soft inelastic
+// deflections (an older file is refused, so it is rebuilt).
+constexpr int kFormatVersion = 5;
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -253,8 +254,13 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
         set(ElectronQuantity::kHardInelasticXs, phys.hard_inelastic_xs(t, opt.wcc_mev, pos));
         set(ElectronQuantity::kHardBremsXs, phys.hard_brems_xs(t, opt.wcr_mev, pos));
         set(ElectronQuantity::kElasticXs, phys.elastic_xs(t, pos));
-        set(ElectronQuantity::kTransportMfp1, phys.transport_mfp1(t, pos));
-        set(ElectronQuantity::kTransportMfp2, phys.transport_mfp2(t, pos));
+        // Soft angular deflections: elastic plus soft inelastic (binary) collisions.
+        set(ElectronQuantity::kTransportMfp1,
+            1 / (1 / phys.transport_mfp1(t, pos) +
+                 phys.soft_inelastic_transport_xs(t, opt.wcc_mev, pos, 1)));
+        set(ElectronQuantity::kTransportMfp2,
+            1 / (1 / phys.transport_mfp2(t, pos) +
+                 phys.soft_inelastic_transport_xs(t, opt.wcc_mev, pos, 2)));
         set(ElectronQuantity::kDensityEffect, phys.density_effect(t));
         set(ElectronQuantity::kSoftRange, soft_range);
         set(ElectronQuantity::kSoftStraggling, phys.soft_straggling(t, opt.wcc_mev, pos));

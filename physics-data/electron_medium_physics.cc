@@ -268,6 +268,31 @@ double ElectronMediumPhysics::soft_straggling(double t_mev, double wcc_mev, bool
   return kk * sum * wmax / (3 * n);
 }
 
+double ElectronMediumPhysics::soft_inelastic_transport_xs(double t_mev, double wcc_mev,
+                                                          bool positron, int order) const {
+  const Kinematics k = kinematics(t_mev);
+  const double kk = kBetheConstant * z_over_a_ * density_ / k.beta2;
+  const double lo = i_ev_ * 1e-6;
+  const double hi = std::min(wcc_mev, positron ? t_mev : 0.5 * t_mev);
+  if (!(hi > lo)) return 0.0;
+  // (1 - mu) dsigma/dW ~ 1/W for small W: Simpson in ln W, 200 intervals.
+  const double m2 = 2 * kElectronMassMeV;
+  const int n = 200;
+  const double a = std::log(lo), h = (std::log(hi) - a) / n;
+  double sum = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double w = std::exp(a + i * h);
+    // 1 - mu^2 = 2 m c^2 W / (T (T - W + 2 m c^2)) exactly (no cancellation at small W), and
+    // 1 - mu = (1 - mu^2) / (1 + mu).
+    const double one_minus_mu2 = m2 * w / (t_mev * (t_mev - w + m2));
+    const double mu = std::sqrt(std::max(1 - one_minus_mu2, 0.0));
+    const double weight = order == 1 ? one_minus_mu2 / (1 + mu) : 1.5 * one_minus_mu2;
+    const double wgt = (i == 0 || i == n) ? 1 : (i % 2 ? 4 : 2);
+    sum += wgt * collision_dcs(t_mev, w, positron) * weight * w;  // dW = W d(ln W)
+  }
+  return kk * sum * h / 3;
+}
+
 double ElectronMediumPhysics::hard_inelastic_xs(double t_mev, double wcc_mev, bool positron) const {
   const Kinematics k = kinematics(t_mev);
   const double kk = kBetheConstant * z_over_a_ * density_ / k.beta2;

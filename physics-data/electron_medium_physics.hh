@@ -97,8 +97,20 @@ class ElectronMediumPhysics {
   // used by PENELOPE and EGS), Sigma = n_e pi r_e^2 / (gamma + 1) [(gamma^2 + 4 gamma + 1) /
   // (gamma^2 - 1) ln(gamma + sqrt(gamma^2 - 1)) - (gamma + 3) / sqrt(gamma^2 - 1)], cm^-1.
   double annihilation_xs(double t_mev) const;
+  // Elastic transport mean free paths lambda_1, lambda_2 (ELSEPA via PENELOPE's pdeel), cm.
   double transport_mfp1(double t_mev, bool positron) const;  // cm
   double transport_mfp2(double t_mev, bool positron) const;  // cm
+  // Angular deflection by soft inelastic collisions (W < Wcc), which class II condensed history
+  // must add to the elastic one (PENELOPE-2018 manual, ch. 4: the soft angular deflections come
+  // from soft elastic and soft inelastic interactions): the transport cross section of order
+  // l = 1 or 2, sigma_l = n_e int (1 - P_l(cos theta(W))) dsigma/dW dW (cm^-1), over close
+  // (binary) collisions with the free-electron Moller/Bhabha DCS from W = I (the medium's mean
+  // excitation energy: below it collisions are distant, with momentum transfers too small to
+  // deflect; named approximation: their share is neglected) to min(Wcc, W_max), with the
+  // projectile's polar angle from two-body kinematics with an electron at rest,
+  // cos^2 theta = (T - W)(T + 2 m c^2) / (T (T - W + 2 m c^2)) (PENELOPE-2018 manual, ch. 3,
+  // close collisions). For water it adds 7-10 % to 1 / lambda_1 between 50 keV and 1 MeV.
+  double soft_inelastic_transport_xs(double t_mev, double wcc_mev, bool positron, int order) const;
   // Medium bremsstrahlung spectrum sum_j N_j Z_j^2 chi_j(T, kappa) (mb/cm3, electrons): the
   // shape that hard-bremsstrahlung sampling uses (k dsigma/dk up to the common 1/beta^2).
   double brems_spectrum(double t_mev, double kappa) const;

@@ -399,7 +399,9 @@ TEST(ElectronTables, GridInterpolationError) {
       };
       const double r1 = rel(ElectronQuantity::kStoppingCollision, w.s_col(t, pos));
       const double r2 = rel(ElectronQuantity::kStoppingRadiative, w.s_rad(t, pos));
-      const double r3 = rel(ElectronQuantity::kTransportMfp1, w.transport_mfp1(t, pos));
+      const double r3 = rel(ElectronQuantity::kTransportMfp1,
+                            1 / (1 / w.transport_mfp1(t, pos) +
+                                 w.soft_inelastic_transport_xs(t, lib.wcc_mev(), pos, 1)));
       EXPECT_LT(r1, 1e-3) << t;
       EXPECT_LT(r2, 1e-3) << t;
       EXPECT_LT(r3, 1e-3) << t;
@@ -466,6 +468,34 @@ TEST(ElectronTables, SoftStragglingBohrLimit) {
     EXPECT_GT(w.soft_straggling(1.0, 0.02, pos), w.soft_straggling(1.0, 0.01, pos));
   }
   EXPECT_NEAR(w.soft_straggling(0.1, 0.2, false), w.soft_straggling(0.1, 0.05, false), 1e-12);
+}
+
+// Soft inelastic angular deflection (binary collisions from W = I to Wcc): for T >> Wcc the
+// Moller/Bhabha factor F is 1 and 1 - cos theta = m c^2 W / (T (T + 2 m c^2)) to O(W/T), so
+// sigma_1 -> K/beta^2 m c^2 / (T (T + 2 m c^2)) ln(Wcc / I), and 1 - P_2 = 3 (1 - cos theta) to
+// the same order, so sigma_2 -> 3 sigma_1 (checked within 1 % at 5 and 20 MeV). Nothing when
+// Wcc <= I. Its size against the elastic 1/lambda_1 is printed (7-10 % for water, 0.05-1 MeV).
+TEST(ElectronTables, SoftInelasticDeflectionSmallAngleLimit) {
+  const ElectronMediumPhysics w(water(), sources(), 75.0);
+  for (bool pos : {false, true}) {
+    for (double t : {5.0, 20.0}) {
+      const double tau = t / kElectronMassMeV;
+      const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
+      const double kk = kBetheConstant * w.z_over_a() * w.density() / beta2;
+      const double ref =
+          kk * kElectronMassMeV / (t * (t + 2 * kElectronMassMeV)) * std::log(0.01 / 75e-6);
+      const double s1 = w.soft_inelastic_transport_xs(t, 0.01, pos, 1);
+      EXPECT_NEAR(s1 / ref, 1.0, 0.01) << t << " MeV, positron " << pos;
+      EXPECT_NEAR(w.soft_inelastic_transport_xs(t, 0.01, pos, 2) / (3 * s1), 1.0, 0.01) << t;
+    }
+    EXPECT_EQ(w.soft_inelastic_transport_xs(1.0, 50e-6, pos, 1), 0.0);
+  }
+  for (double t : {0.05, 0.5, 1.0}) {
+    std::printf(
+        "[ info ] water, %g MeV e-: soft inelastic sigma_1 = %.4g /cm = %.1f %% of elastic\n", t,
+        w.soft_inelastic_transport_xs(t, 0.01, false, 1),
+        100 * w.soft_inelastic_transport_xs(t, 0.01, false, 1) * w.transport_mfp1(t, false));
+  }
 }
 
 // Heitler's annihilation cross section: at low energy it tends to Dirac's non-relativistic

@@ -491,18 +491,17 @@ BeamRanges beam_ranges(const ElectronTransportParams& ep, double e, int n) {
 
 // Extrapolated range of 1 MeV electrons in water against Tabata's formula, for the default step
 // parameters and 4x finer steps (C1 = 0.05, f = 0.05), whose effect must stay below 2 %.
-// NOT MET: the issue asks for 3 %; we measure +3.9 % (+4.2 % with fine steps). The tangent
-// estimator matters at this level: a 4-slice secant at the steepest point gives +2.6 %, a line
-// over +-4 slices +3.3 %, the cubic used here +3.9 %; Tabata's formula itself fits its Monte Carlo
-// data to about 2 % (max), and Z_eff of water (6.6 here; 7.2 by mass) moves it by 2 %. Asserted:
-// 5 % (so that a regression fails) and the step-parameter effect; the shortfall is reported.
-// The depth-dose practical range is printed as well: 0.40 cm, about 10 % beyond Tabata's value,
+// The issue's tolerance, 3 %, is asserted: measured +2.4 % (+2.1 % with fine steps) since the
+// soft inelastic deflections are part of lambda_1, lambda_2 (electron library format 5; before,
+// with elastic deflections only, +3.9 %). The tangent estimator matters at this level: on the
+// earlier curves a 4-slice secant at the steepest point gave 1.3 % less, a line over +-4 slices
+// 0.6 % less than the cubic used here; Tabata's formula itself fits its Monte Carlo data to
+// about 2 % (max), and Z_eff of water (6.6 here; 7.2 by mass) moves it by 2 %.
+// The depth-dose practical range is printed as well (0.40 cm, about 9 % beyond Tabata's value),
 // which is why the comparison uses Tabata's own (transmission) definition.
 // Diagnostic, printed: with hard events off (continuous loss with S_tot, no straggling) the
-// extrapolated range is +0.25 % from Tabata; hard events on without soft straggling give
-// +4.2 % (measured 2026-11-21). The excess comes with the discrete knock-on and bremsstrahlung
-// losses, which broaden the transmission curve; whether 4 % is their physical share or a defect
-// of the hard-event treatment is not settled.
+// extrapolated range is 1.4 % below Tabata's: the discrete knock-on and bremsstrahlung losses
+// broaden the transmission curve and move its tangent out by about 4 %.
 TEST(ElectronTransport, ExtrapolatedRangeOfOneMeVBeamVersusTabata) {
   const double e = 1.0;
   const double r0 = electrons().value(ElectronQuantity::kCsdaRange, 0, water_index(), e);
@@ -525,8 +524,8 @@ TEST(ElectronTransport, ExtrapolatedRangeOfOneMeVBeamVersusTabata) {
       "%.4f cm\n",
       coarse.extrapolated, fine.extrapolated, tabata, 100 * (coarse.extrapolated / tabata - 1),
       100 * (fine.extrapolated / tabata - 1), coarse.practical, fine.practical, r0);
-  EXPECT_NEAR(coarse.extrapolated / tabata, 1.0, 0.05);
-  EXPECT_NEAR(fine.extrapolated / tabata, 1.0, 0.05);
+  EXPECT_NEAR(coarse.extrapolated / tabata, 1.0, 0.03);
+  EXPECT_NEAR(fine.extrapolated / tabata, 1.0, 0.03);
   EXPECT_NEAR(coarse.extrapolated / fine.extrapolated, 1.0, 0.02);
   EXPECT_LT(coarse.practical, r0);
 }
