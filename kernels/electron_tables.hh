@@ -15,12 +15,16 @@
 // Interpolation: linear in ln T between grid points, log-log for the ranges (the grid has >= 100
 // points per decade; tests/physics/electron_tables_test.cc measures the interpolation error
 // against direct evaluation at mid-points).
-// kernels/interpolation.hh (photon tables) has the general locator for grids with inserted edge
-// points; this grid has none, so the index is computed directly. Unify if they ever share one.
+// Locating an energy: the grid is exactly uniform in ln T (no inserted edge points), so
+// electron_grid_pos() computes the interval directly, one log and a multiply; the general
+// LogGridIndex of kernels/interpolation.hh would add a bin-table read and a scan on the hottest
+// lookup for no gain. Searches in tabulated values that are not uniform (the soft-range
+// inversion, the bremsstrahlung CDF) use the shared binary search search_interval().
 #pragma once
 
 #include <cmath>
 
+#include "kernels/interpolation.hh"
 #include "kernels/portability.hh"
 
 namespace gpudose {
@@ -119,17 +123,9 @@ GD_HOST_DEVICE inline double electron_energy_after_soft_path(const ElectronTable
       electron_lookup(v, ElectronQuantity::kSoftRange, particle, medium, t_mev) - s_cm;
   if (!(left > 0)) return 0.0;
   if (left <= r[0]) return v.energy[0] * left / r[0];
-  int lo = 0;
-  int hi = v.n_energy - 1;
-  if (left >= r[hi]) return v.energy[hi];
-  while (hi - lo > 1) {  // r[lo] <= left < r[hi]
-    const int mid = (lo + hi) / 2;
-    if (r[mid] <= left) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
+  const int top = v.n_energy - 1;
+  if (left >= r[top]) return v.energy[top];
+  const int lo = search_interval(r, v.n_energy, left);             // r[lo] <= left < r[lo + 1]
   const double frac = log(left / r[lo]) / log(r[lo + 1] / r[lo]);  // log-log, as the lookup
   return exp(v.log_e0 + (lo + frac) / v.inv_dlog);
 }
@@ -137,8 +133,8 @@ GD_HOST_DEVICE inline double electron_energy_after_soft_path(const ElectronTable
 // Samples the photon energy of a hard bremsstrahlung event (W > Wcr) of a particle of kinetic
 // energy t_mev > Wcr in `medium`. u_grid picks the lower or upper grid energy with the ln T
 // interpolation weight (so the spectrum shape is interpolated stochastically), u_cdf inverts
-// that grid energy's cumulative distribution (uniform within a bin in ln W). The sampled
-// position along the grid is mapped onto [ln(Wcr/t), 0], so W lies in [Wcr, t] exactly.
+// that grid energy's cumulative distribution (uniform within a bin in ln W); both in (0, 1). The
+// sampled position along the grid is mapped onto [ln(Wcr/t), 0], so W lies in [Wcr, t] exactly.
 // Returns W in MeV.
 GD_HOST_DEVICE inline double sample_hard_brems_energy(const ElectronTablesView& v, int medium,
                                                       double t_mev, double u_grid, double u_cdf) {
@@ -147,16 +143,7 @@ GD_HOST_DEVICE inline double sample_hard_brems_energy(const ElectronTablesView& 
   // The row of a grid energy at or below Wcr is empty: fall back to the upper neighbour.
   if (v.energy[i] <= v.wcr_mev && i + 1 < v.n_energy) i = i + 1;
   const double* cdf = v.brems_cdf + (static_cast<long>(medium) * v.n_energy + i) * v.n_kappa;
-  int lo = 0;
-  int hi = v.n_kappa - 1;
-  while (hi - lo > 1) {  // largest lo with cdf[lo] <= u_cdf
-    const int mid = (lo + hi) / 2;
-    if (cdf[mid] <= u_cdf) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
+  const int lo = search_interval(cdf, v.n_kappa, u_cdf);  // largest lo with cdf[lo] <= u_cdf
   const double width = cdf[lo + 1] - cdf[lo];
   const double f = width > 0 ? (u_cdf - cdf[lo]) / width : 0.0;
   double s = (lo + f) / static_cast<double>(v.n_kappa - 1);  // 0 at the cut, 1 at W = T
