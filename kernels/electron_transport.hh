@@ -17,7 +17,8 @@
 //   simplification). Over a step s the deflection is drawn from PENELOPE's "artificial"
 //   distribution idea: any distribution with the exact first two moments of the
 //   Goudsmit-Saunderson distribution, <mu> = exp(-s/lambda_1), <P2(mu)> = exp(-s/lambda_2)
-//   (Salvat, manual Sec. 4.1). Ours, in u = (1 - mu)/2: a point mass at u0 (weight 1 - a) plus
+//   (Salvat, manual Sec. 4.1; the tables' lambdas hold the elastic and the soft inelastic
+//   deflections). Ours, in u = (1 - mu)/2: a point mass at u0 (weight 1 - a) plus
 //   a uniform density on [u0, 1] (weight a); u0 and a solve the two moment equations (see
 //   msc_deflection()). The deflection is applied at a random hinge: the particle moves
 //   xi * s, is deflected, and moves the rest (xi uniform; PENELOPE's random-hinge method,
