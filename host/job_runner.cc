@@ -317,6 +317,11 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     r.provenance.push_back({"electron_library", "Wcc " + number(electrons->wcc_mev()) +
                                                     " MeV, Wcr " + number(electrons->wcr_mev()) +
                                                     " MeV"});
+    std::vector<std::pair<std::string, std::string>> electron_sources;
+    for (const SourceFileRecord& s : electrons->sources()) {
+      electron_sources.emplace_back(s.path, s.sha256);
+    }
+    r.provenance.push_back({"electron_sources_sha256", join_checksums(electron_sources)});
     r.provenance.push_back({"electron_transport", "class II condensed history; cut-off " +
                                                       number(ep.absorption_mev) + " MeV, C1 " +
                                                       number(ep.c1) + ", max soft loss per step " +

@@ -62,6 +62,7 @@
 #include "kernels/direction.hh"
 #include "kernels/electron_tables.hh"
 #include "kernels/fixed_energy.hh"
+#include "kernels/interpolation.hh"
 #include "kernels/particle_states.hh"
 #include "kernels/portability.hh"
 #include "kernels/tally_bins.hh"
@@ -560,19 +561,12 @@ struct ElectronTransport {
     for (;;) {
       const double target = count_at(n, u) + log(rng.uniform());
       if (!(target > n_abs)) break;
-      // Largest grid point with n[j] <= target, below u's interval.
-      int lo = 0, hi;
+      // The grid interval of the event: n[lo] <= target < n[lo + 1], at or below u's interval
+      // (N is non-decreasing; target < N(u) <= n[i_u + 1]).
+      int i_u;
       double f_u;
-      grid_at(u, hi, f_u);
-      ++hi;
-      while (hi - lo > 1) {
-        const int mid = (lo + hi) / 2;
-        if (n[mid] <= target) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
+      grid_at(u, i_u, f_u);
+      const int lo = search_interval(n, i_u + 2, target);
       const double dn = n[lo + 1] - n[lo];
       const double u_ev = lo + (dn > 0 ? (target - n[lo]) / dn : 0.0);
       const double s_nom = range_of(csda, u) - range_of(csda, u_ev);

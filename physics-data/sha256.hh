@@ -1,14 +1,15 @@
-// SHA-256 (FIPS 180-4) of a file, used to record which source files a physics library was built
-// from and to rebuild it only when they change.
+// SHA-256 (FIPS 180-4) of byte strings and files, used to record which source files a physics
+// library or a batch plan was built from and to rebuild only when they change. One
+// implementation serves the whole program: OpenSSL's, behind phantoms/file_checksum.hh.
 #pragma once
 
 #include <string>
 
+#include "phantoms/file_checksum.hh"
+
 namespace gpudose {
 
 // Lower-case hex digest of a byte string.
-std::string sha256_hex(const std::string& bytes);
-// Lower-case hex digest of a file's contents; throws UserError if it cannot be read.
-std::string sha256_file(const std::string& path);
+inline std::string sha256_hex(const std::string& bytes) { return sha256_text(bytes); }
 
 }  // namespace gpudose

@@ -456,13 +456,19 @@ TEST(ElectronTables, EnergyAfterSoftPath) {
 // (F -> 1 at small W/T) and Omega^2 -> K Wcc (Bohr's result for the close collisions);
 // for e- with Wcc >= T/2 it is the full free-electron integral int_0^{T/2} (always positive,
 // growing with Wcc).
+// K / beta^2 of a medium at kinetic energy t (MeV/cm): the free-electron collision DCS is
+// K / beta^2 F(W/T) / W^2.
+double bethe_k(const ElectronMediumPhysics& w, double t) {
+  const double tau = t / kElectronMassMeV;
+  const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
+  return kBetheConstant * w.z_over_a() * w.density() / beta2;
+}
+
 TEST(ElectronTables, SoftStragglingBohrLimit) {
   const ElectronMediumPhysics w(water(), sources(), 75.0);
   for (bool pos : {false, true}) {
     for (double t : {5.0, 20.0}) {
-      const double tau = t / kElectronMassMeV;
-      const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
-      const double kk = kBetheConstant * w.z_over_a() * w.density() / beta2;
+      const double kk = bethe_k(w, t);
       EXPECT_NEAR(w.soft_straggling(t, 0.01, pos) / (kk * 0.01), 1.0, 0.01) << t;
     }
     EXPECT_GT(w.soft_straggling(1.0, 0.02, pos), w.soft_straggling(1.0, 0.01, pos));
@@ -479,11 +485,8 @@ TEST(ElectronTables, SoftInelasticDeflectionSmallAngleLimit) {
   const ElectronMediumPhysics w(water(), sources(), 75.0);
   for (bool pos : {false, true}) {
     for (double t : {5.0, 20.0}) {
-      const double tau = t / kElectronMassMeV;
-      const double beta2 = tau * (tau + 2) / ((tau + 1) * (tau + 1));
-      const double kk = kBetheConstant * w.z_over_a() * w.density() / beta2;
-      const double ref =
-          kk * kElectronMassMeV / (t * (t + 2 * kElectronMassMeV)) * std::log(0.01 / 75e-6);
+      const double ref = bethe_k(w, t) * kElectronMassMeV / (t * (t + 2 * kElectronMassMeV)) *
+                         std::log(0.01 / 75e-6);
       const double s1 = w.soft_inelastic_transport_xs(t, 0.01, pos, 1);
       EXPECT_NEAR(s1 / ref, 1.0, 0.01) << t << " MeV, positron " << pos;
       EXPECT_NEAR(w.soft_inelastic_transport_xs(t, 0.01, pos, 2) / (3 * s1), 1.0, 0.01) << t;

@@ -101,6 +101,30 @@ void check_electrons(double e, std::uint64_t n, double cross_tol) {
 }
 
 #ifndef GPUDOSE_SLOW_TESTS
+// Provenance of an electron job: the checksums of every source file behind the result (phantom,
+// photon and electron libraries) and the transport settings, range rejection included.
+TEST(ElectronRun, ProvenanceNamesEverySourceChecksum) {
+  JobRequest rq;
+  rq.source = "liver";
+  rq.particle = "electron";
+  rq.energy_mev = 0.5;
+  rq.histories = 200;
+  rq.threads = 1;
+  const RunResult r = run_job(rq, female(), photons(), &electrons());
+  std::map<std::string, std::string> prov(r.provenance.begin(), r.provenance.end());
+  for (const char* key :
+       {"phantom_sources_sha256", "physics_sources_sha256", "electron_sources_sha256"}) {
+    ASSERT_TRUE(prov.count(key)) << key;
+    // "path sha256; path sha256; ...": the first entry ends in 64 hex digits.
+    const std::string& v = prov[key];
+    const std::string first = v.substr(0, v.find("; "));
+    const std::string digest = first.substr(first.rfind(' ') + 1);
+    EXPECT_EQ(digest.size(), 64u) << key << ": " << v;
+    EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << key << ": " << v;
+  }
+  EXPECT_NE(prov["electron_transport"].find("range rejection on"), std::string::npos);
+}
+
 // Self-absorption at 0.05, 0.5 and 2 MeV within 3 % (the tolerance).
 TEST(ElectronRun, LiverSelfSafMatchesIcrp133) {
   check_electrons(0.05, 20000, 0);
