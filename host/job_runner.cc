@@ -121,13 +121,12 @@ ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::
   if (std::filesystem::is_regular_file(path)) {
     try {
       ElectronLibrary lib = load_electron_library(path);
-      bool same = lib.n_media() == static_cast<int>(catalog.size());
-      for (std::size_t m = 0; same && m < catalog.size(); ++m) {
-        same = lib.medium_names()[m] == catalog[m].medium.name;
-      }
-      if (same) return lib;
+      std::vector<std::string> names;
+      for (const auto& c : catalog.media()) names.push_back(c.medium.name);
+      if (electron_library_is_current(lib, names, data_dir)) return lib;
     } catch (const UserError&) {
-      // unreadable or of another format: rebuilt below
+      // unreadable, of another format, or a source file unreadable: rebuilt below (which names
+      // a missing source file)
     }
   }
   if (log) log("building the electron library " + path + " ...");

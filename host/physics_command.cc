@@ -71,23 +71,16 @@ std::vector<Medium> catalog_media(const MediaCatalog& catalog, std::vector<doubl
 
 // True when the electron library exists, holds the catalog's media and every source file it
 // records still has the recorded size and SHA-256.
-bool electron_library_is_current(const std::string& path, const std::string& data_dir,
-                                 const MediaCatalog& catalog) {
+bool electron_library_file_is_current(const std::string& path, const std::string& data_dir,
+                                      const MediaCatalog& catalog) {
   if (!std::filesystem::is_regular_file(path)) return false;
   try {
-    const ElectronLibrary lib = load_electron_library(path);
-    if (lib.n_media() != static_cast<int>(catalog.size())) return false;
-    for (std::size_t m = 0; m < catalog.size(); ++m) {
-      if (lib.medium_names()[m] != catalog[m].medium.name) return false;
-    }
-    for (const auto& rec : lib.sources()) {
-      const auto now = checksum_file(data_dir + "/" + rec.path, rec.path);
-      if (now.size != rec.size || now.sha256 != rec.sha256) return false;
-    }
+    std::vector<std::string> names;
+    for (std::size_t m = 0; m < catalog.size(); ++m) names.push_back(catalog[m].medium.name);
+    return electron_library_is_current(load_electron_library(path), names, data_dir);
   } catch (const UserError&) {
     return false;
   }
-  return true;
 }
 
 void build_electron(const std::string& data_dir, const std::string& path,
@@ -350,7 +343,7 @@ void add_physics_command(CLI::App& app, GlobalOptions& global) {
     // The photon sources include the ICRP media files: when they change, rebuild both.
     const bool photon_current = !opt->force && photon_library_is_current(path, data_dir);
     const std::string epath = electron_library_path(*opt, global);
-    if (photon_current && electron_library_is_current(epath, data_dir, catalog)) {
+    if (photon_current && electron_library_file_is_current(epath, data_dir, catalog)) {
       std::cout << "electron library up to date: " << epath << "\n";
     } else {
       build_electron(data_dir, epath, catalog);

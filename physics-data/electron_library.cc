@@ -521,4 +521,15 @@ ElectronTableRows electron_table_rows(const ElectronLibrary& lib, int medium_ind
   return out;
 }
 
+bool electron_library_is_current(const ElectronLibrary& lib,
+                                 const std::vector<std::string>& medium_names,
+                                 const std::string& data_dir) {
+  if (lib.medium_names() != medium_names) return false;
+  for (const SourceFileRecord& rec : lib.sources()) {
+    const SourceFileRecord now = checksum_file(data_dir + "/" + rec.path, rec.path);
+    if (now.size != rec.size || now.sha256 != rec.sha256) return false;
+  }
+  return true;
+}
+
 }  // namespace gpudose

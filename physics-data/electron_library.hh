@@ -107,6 +107,13 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
 // is missing, not HDF5, of another format version, or inconsistent.
 ElectronLibrary load_electron_library(const std::string& path);
 
+// Whether `lib` holds these media (names, in this order) and was built from source files that
+// are unchanged under data_dir (size and SHA-256): if not, it must be rebuilt. Throws UserError
+// when a recorded source file cannot be read.
+bool electron_library_is_current(const ElectronLibrary& lib,
+                                 const std::vector<std::string>& medium_names,
+                                 const std::string& data_dir);
+
 // Every tabulated quantity of `medium` at kinetic energy `energy_mev` as (name, value, unit),
 // for `gpudose physics show --particle electron|positron`. Throws UserError for a medium index
 // out of range or an energy outside the grid.

@@ -17,6 +17,7 @@
 #include "physics-data/electron_library.hh"
 #include "physics-data/electron_medium_physics.hh"
 #include "tests/physics/electron_reference.hh"
+#include "tests/test_tmp.hh"
 
 namespace gpudose {
 namespace {
@@ -702,6 +703,36 @@ TEST(ElectronLibraryFile, RoundTripAndFastLoad) {
   EXPECT_THROW(describe_electron(lib, 5, 1.0, false), UserError);
   EXPECT_THROW(describe_electron(lib, 0, 100.0, false), UserError);
   std::filesystem::remove(path);
+}
+
+// A library is current only with the media it was built for and unchanged source files: a data
+// folder that mirrors the real one (symbolic links) keeps it current; one source file with a
+// byte changed, or another medium list, does not (ensure_electron_library then rebuilds).
+TEST(ElectronLibraryFile, CurrentOnlyWithUnchangedSources) {
+  const ElectronLibrary& lib = library();
+  const std::filesystem::path mirror = std::filesystem::path(test::scratch_dir()) / "data-mirror";
+  std::filesystem::remove_all(mirror);
+  for (const SourceFileRecord& s : lib.sources()) {
+    std::filesystem::create_directories((mirror / s.path).parent_path());
+    std::filesystem::create_symlink(std::filesystem::path(kData) / s.path, mirror / s.path);
+  }
+  EXPECT_TRUE(electron_library_is_current(lib, lib.medium_names(), mirror.string()));
+  std::vector<std::string> other = lib.medium_names();
+  other.pop_back();
+  EXPECT_FALSE(electron_library_is_current(lib, other, mirror.string()));
+  // Replace the first source by a copy with its last byte changed (same size).
+  const std::filesystem::path first = mirror / lib.sources()[0].path;
+  std::filesystem::remove(first);
+  std::filesystem::copy_file(std::filesystem::path(kData) / lib.sources()[0].path, first);
+  {
+    std::fstream f(first, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(-1, std::ios::end);
+    const char c = static_cast<char>(f.get());
+    f.seekp(-1, std::ios::end);
+    f.put(static_cast<char>(c ^ 1));
+  }
+  EXPECT_FALSE(electron_library_is_current(lib, lib.medium_names(), mirror.string()));
+  std::filesystem::remove_all(mirror);
 }
 
 // A library of an older format (3: CRC-32 source records) is refused with its version named,
