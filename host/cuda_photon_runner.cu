@@ -78,7 +78,7 @@ class CudaPhotonRunner : public BatchRunner {
       e.density = upload_n(e.density, static_cast<std::size_t>(e.n_media));
       e.brems_cdf =
           upload_n(e.brems_cdf, static_cast<std::size_t>(e.n_media) * e.n_energy * e.n_kappa);
-      history_.electrons.library_medium = history_.physics.catalog_medium;
+      history_.electrons.library_medium = upload(job.electron_medium());
       history_.electrons.phantom = history_.phantom;
       if (!job.boundary_distance().empty()) {
         history_.electrons.boundary_distance = upload(job.boundary_distance());

@@ -70,9 +70,10 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
                       "they were built from different media catalogs",
                       "rebuild both with `gpudose physics build --force`");
     }
+    compact_electron_tables();
     if (config.electron.range_rejection) {
       boundary_distance_ = phantom.boundary_distance();
-      radiative_count_ = radiative_event_count(electrons_->view());
+      radiative_count_ = radiative_event_count(electron_view_);
     }
   } else {
     electrons_ = nullptr;  // local electrons: the tables are not used
@@ -101,6 +102,44 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
   }
 }
 
+void PhotonJob::compact_electron_tables() {
+  const ElectronTablesView& full = electrons_->view();
+  // Library media the phantom uses, in catalog order.
+  std::vector<int> used(catalog_medium_);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  const int nu = static_cast<int>(used.size());
+  const std::size_t ne = static_cast<std::size_t>(full.n_energy);
+  electron_view_ = full;
+  electron_view_.n_media = nu;
+  electron_quantity_.assign(static_cast<int>(ElectronQuantity::kCount),
+                            std::vector<double>(2 * nu * ne));
+  for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
+    for (int p = 0; p < 2; ++p) {
+      for (int k = 0; k < nu; ++k) {
+        const double* from = full.table[q] + electron_table_index(full, p, used[k], 0);
+        std::copy(from, from + ne,
+                  electron_quantity_[q].begin() + electron_table_index(electron_view_, p, k, 0));
+      }
+    }
+    electron_view_.table[q] = electron_quantity_[q].data();
+  }
+  const std::size_t row = ne * full.n_kappa;
+  electron_brems_cdf_.resize(nu * row);
+  electron_density_.resize(nu);
+  for (int k = 0; k < nu; ++k) {
+    std::copy(full.brems_cdf + used[k] * row, full.brems_cdf + (used[k] + 1) * row,
+              electron_brems_cdf_.begin() + k * row);
+    electron_density_[k] = full.density[used[k]];
+  }
+  electron_view_.brems_cdf = electron_brems_cdf_.data();
+  electron_view_.density = electron_density_.data();
+  for (int m : catalog_medium_) {
+    electron_medium_.push_back(
+        static_cast<int>(std::lower_bound(used.begin(), used.end(), m) - used.begin()));
+  }
+}
+
 std::size_t PhotonJob::device_bytes() const {
   const PhotonLibrary& L = library_;
   auto b = [](const auto& v) { return v.size() * sizeof(v[0]); };
@@ -114,7 +153,7 @@ std::size_t PhotonJob::device_bytes() const {
       b(L.transition_cum) + b(L.majorant) + b(catalog_medium_);
   std::size_t electron = 0;
   if (electrons_) {
-    const ElectronTablesView& v = electrons_->view();
+    const ElectronTablesView& v = electron_view_;
     const std::size_t per_q = 2ull * v.n_media * v.n_energy;
     electron =
         sizeof(double) * (per_q * static_cast<int>(ElectronQuantity::kCount) + v.n_energy +
@@ -140,8 +179,8 @@ PhotonHistoryFunctor PhotonJob::history() const {
   h.electrons.params.photon_cutoff_mev = config_.cutoff_mev;
   if (electrons_) {
     h.electrons.params.mode = ElectronMode::kTransport;
-    h.electrons.tables = electrons_->view();
-    h.electrons.library_medium = catalog_medium_.data();  // same catalog order (checked)
+    h.electrons.tables = electron_view_;
+    h.electrons.library_medium = electron_medium_.data();
     if (!boundary_distance_.empty()) {
       h.electrons.boundary_distance = boundary_distance_.data();
       h.electrons.boundary_unit_cm = kBoundaryDistanceUnitCm;

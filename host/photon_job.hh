@@ -60,6 +60,10 @@ class PhotonJob {
   // phantom's boundary distance map and the radiative event count of the electron tables.
   const std::vector<std::uint8_t>& boundary_distance() const { return boundary_distance_; }
   const std::vector<double>& radiative_count() const { return radiative_count_; }
+  // The electron tables of the phantom's media only (the library holds the whole catalog:
+  // this halves what a device holds), and phantom medium -> index into them.
+  const ElectronTablesView& electron_tables() const { return electron_view_; }
+  const std::vector<int>& electron_medium() const { return electron_medium_; }
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
   const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
@@ -68,6 +72,8 @@ class PhotonJob {
   std::size_t device_bytes() const;
 
  private:
+  void compact_electron_tables();
+
   const Phantom& phantom_;
   const PhotonLibrary& library_;
   const ElectronLibrary* electrons_;
@@ -80,6 +86,12 @@ class PhotonJob {
   AliasTable alias_;
   std::vector<std::uint8_t> boundary_distance_;
   std::vector<double> radiative_count_;
+  // Compact electron tables (see electron_tables()).
+  std::vector<std::vector<double>> electron_quantity_;  // [quantity][(particle, medium, energy)]
+  std::vector<double> electron_density_;
+  std::vector<double> electron_brems_cdf_;
+  std::vector<int> electron_medium_;
+  ElectronTablesView electron_view_;
 };
 
 }  // namespace gpudose

@@ -125,6 +125,41 @@ TEST(ElectronRun, ProvenanceNamesEverySourceChecksum) {
   EXPECT_NE(prov["electron_transport"].find("range rejection on"), std::string::npos);
 }
 
+// A job holds the electron tables of the phantom's own media only (AF uses 53 of the catalog's
+// 108), row for row equal to the library's, which keeps the device memory of a job with
+// electrons transported (boundary-distance map included) within the 64 MiB budget.
+TEST(ElectronRun, JobHoldsOnlyThePhantomsElectronMedia) {
+  PhotonJobConfig c;
+  c.source = "liver";
+  c.particle = 1;
+  c.energy_mev = 0.5;
+  const PhotonJob job(female(), photons(), c, &electrons());
+  const ElectronTablesView& v = job.electron_tables();
+  const ElectronTablesView& full = electrons().view();
+  EXPECT_LT(v.n_media, full.n_media);
+  ASSERT_EQ(job.electron_medium().size(), female().media.size());
+  for (std::size_t i = 0; i < female().media.size(); ++i) {
+    const int k = job.electron_medium()[i], m = job.catalog_medium()[i];
+    ASSERT_GE(k, 0);
+    ASSERT_LT(k, v.n_media);
+    EXPECT_EQ(v.density[k], full.density[m]);
+    for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
+      for (int p = 0; p < 2; ++p) {
+        for (int j : {0, v.n_energy / 2, v.n_energy - 1}) {
+          EXPECT_EQ(v.table[q][electron_table_index(v, p, k, j)],
+                    full.table[q][electron_table_index(full, p, m, j)]);
+        }
+      }
+    }
+    const std::size_t row = static_cast<std::size_t>(v.n_energy) * v.n_kappa;
+    EXPECT_EQ(v.brems_cdf[k * row + row / 2], full.brems_cdf[m * row + row / 2]);
+  }
+  std::printf(
+      "[ info ] AF electron job: %d of %d electron media, %zu device bytes besides tallies\n",
+      v.n_media, full.n_media, job.device_bytes());
+  EXPECT_LT(job.device_bytes(), std::size_t{64} << 20);
+}
+
 // Self-absorption at 0.05, 0.5 and 2 MeV within 3 % (the tolerance).
 TEST(ElectronRun, LiverSelfSafMatchesIcrp133) {
   check_electrons(0.05, 20000, 0);
