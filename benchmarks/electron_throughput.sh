@@ -10,6 +10,8 @@ set -euo pipefail
 build="${1:-build}"
 n="${2:-200000}"
 gpudose="$build/bin/gpudose"
+# Debian's python3 here; any python3 (only json is used) elsewhere, e.g. on a lent GPU machine.
+py="$(command -v /usr/bin/python3 || command -v python3)"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # Warm the caches (phantom import, photon and electron libraries) so they are not timed.
@@ -31,7 +33,7 @@ for c in "${cases[@]}"; do
     [ "$particle" = photon ] && args+=(--electrons "$electrons")
     [ "$backend" = cpu ] && args+=(--threads 1)
     "$gpudose" "${args[@]}" >/dev/null
-    /usr/bin/python3 - "$out/r.json" "$particle" "$e" "$electrons" "$backend" "$rr" <<'PY'
+    "$py" - "$out/r.json" "$particle" "$e" "$electrons" "$backend" "$rr" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 b = "cpu, 1 thread" if sys.argv[5] == "cpu" else sys.argv[5]

@@ -8,6 +8,8 @@ set -euo pipefail
 build="${1:-build}"
 n="${2:-2000000}"
 gpudose="$build/bin/gpudose"
+# Debian's python3 here; any python3 (only json is used) elsewhere, e.g. on a lent GPU machine.
+py="$(command -v /usr/bin/python3 || command -v python3)"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # Warm the caches (phantom import, photon library) so they are not timed.
@@ -24,13 +26,19 @@ for e in 0.05 0.5 2; do
     args=(run --model female --source liver --energy "$e" --histories "$n" --quiet
           --backend "$backend" -o "$out/r.json")
     [ "$backend" = cpu ] && args+=(--threads "$threads")
-    /usr/bin/time -f "%M" -o "$out/rss" "$gpudose" "${args[@]}" >/dev/null
-    /usr/bin/python3 - "$out/r.json" "$out/rss" "$e" "$backend" "$threads" <<'PY'
+    if [ -x /usr/bin/time ]; then
+      /usr/bin/time -f "%M" -o "$out/rss" "$gpudose" "${args[@]}" >/dev/null
+    else  # no GNU time (e.g. a lent GPU machine): no RSS column
+      "$gpudose" "${args[@]}" >/dev/null
+      echo "-1" >"$out/rss"
+    fi
+    "$py" - "$out/r.json" "$out/rss" "$e" "$backend" "$threads" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-rss_mib = int(open(sys.argv[2]).read().split()[-1]) / 1024
+kib = int(open(sys.argv[2]).read().split()[-1])
+rss_mib = f"{kib / 1024:.0f}" if kib >= 0 else "n/a"
 print(f"| {sys.argv[3]} | {sys.argv[4]} | {sys.argv[5] if sys.argv[4] == 'cpu' else '-'} | "
-      f"{r['histories']} | {r['wall_s']:.2f} | {r['histories_per_s']:.3g} | {rss_mib:.0f} |")
+      f"{r['histories']} | {r['wall_s']:.2f} | {r['histories_per_s']:.3g} | {rss_mib} |")
 PY
   done
 done
