@@ -72,7 +72,7 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
     }
     compact_electron_tables();
     if (config.electron.range_rejection) {
-      boundary_distance_ = phantom.boundary_distance();
+      boundary_distance_ = &phantom.boundary_distance();
       radiative_count_ = radiative_event_count(electron_view_);
     }
   } else {
@@ -140,6 +140,11 @@ void PhotonJob::compact_electron_tables() {
   }
 }
 
+const std::vector<std::uint8_t>& PhotonJob::boundary_distance() const {
+  static const std::vector<std::uint8_t> kNone;
+  return boundary_distance_ != nullptr ? *boundary_distance_ : kNone;
+}
+
 std::size_t PhotonJob::device_bytes() const {
   const PhotonLibrary& L = library_;
   auto b = [](const auto& v) { return v.size() * sizeof(v[0]); };
@@ -160,7 +165,8 @@ std::size_t PhotonJob::device_bytes() const {
                           v.n_media + static_cast<std::size_t>(v.n_media) * v.n_energy * v.n_kappa);
   }
   return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
-         b(source_voxels_.voxels) + tables + electron + b(boundary_distance_) + b(radiative_count_);
+         b(source_voxels_.voxels) + tables + electron + b(boundary_distance()) +
+         b(radiative_count_);
 }
 
 PhotonHistoryFunctor PhotonJob::history() const {
@@ -181,8 +187,8 @@ PhotonHistoryFunctor PhotonJob::history() const {
     h.electrons.params.mode = ElectronMode::kTransport;
     h.electrons.tables = electron_view_;
     h.electrons.library_medium = electron_medium_.data();
-    if (!boundary_distance_.empty()) {
-      h.electrons.boundary_distance = boundary_distance_.data();
+    if (boundary_distance_ != nullptr) {
+      h.electrons.boundary_distance = boundary_distance_->data();
       h.electrons.boundary_unit_cm = kBoundaryDistanceUnitCm;
       h.electrons.radiative_count = radiative_count_.data();
     }

@@ -58,7 +58,7 @@ class PhotonJob {
   const ElectronLibrary* electron_library() const { return electrons_; }  // null: local only
   // Range rejection inputs (empty when electrons are not transported or it is off): the
   // phantom's boundary distance map and the radiative event count of the electron tables.
-  const std::vector<std::uint8_t>& boundary_distance() const { return boundary_distance_; }
+  const std::vector<std::uint8_t>& boundary_distance() const;
   const std::vector<double>& radiative_count() const { return radiative_count_; }
   // The electron tables of the phantom's media only (the library holds the whole catalog:
   // this halves what a device holds), and phantom medium -> index into them.
@@ -84,7 +84,7 @@ class PhotonJob {
   PhotonTablesView tables_;
   MajorantGrid majorant_;
   AliasTable alias_;
-  std::vector<std::uint8_t> boundary_distance_;
+  const std::vector<std::uint8_t>* boundary_distance_ = nullptr;  // the phantom's (not a copy)
   std::vector<double> radiative_count_;
   // Compact electron tables (see electron_tables()).
   std::vector<std::vector<double>> electron_quantity_;  // [quantity][(particle, medium, energy)]
