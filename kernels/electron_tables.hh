@@ -24,6 +24,7 @@
 
 #include <cmath>
 
+#include "kernels/constants.hh"
 #include "kernels/interpolation.hh"
 #include "kernels/portability.hh"
 
@@ -153,45 +154,56 @@ GD_HOST_DEVICE inline double sample_hard_brems_energy(const ElectronTablesView& 
   return t_mev * exp((1.0 - s) * log(kappa_cut));
 }
 
-// Energy transfer W (MeV) of a hard inelastic collision (W > wcc_mev) of an electron (Moller,
-// W <= T/2; the secondary is the slower electron) or positron (Bhabha, W <= T) of kinetic energy
-// t_mev with a free electron at rest. The DCS is the one the tables integrate
-// (physics-data/electron_medium_physics.hh; PENELOPE-2018 manual, Sec. 3.2, Moller and Bhabha):
-//   dsigma/dW ~ F(eps)/W^2, eps = W/T,
+// Shape F(eps) of the Moller (e-) or Bhabha (e+) DCS in the fractional energy transfer
+// eps = W/T, dsigma/dW ~ F(eps)/W^2, for a particle of kinetic energy t_mev on a free electron
+// at rest (PENELOPE-2018 manual, Sec. 3.2; the DCS the tables integrate,
+// physics-data/electron_medium_physics.hh):
 //   Moller  F = 1 + (eps/(1-eps))^2 - (1-a) eps/(1-eps) + a eps^2, a = ((gamma-1)/gamma)^2,
 //   Bhabha  F = 1 - b1 eps + b2 eps^2 - b3 eps^3 + b4 eps^4.
-// Sampling: eps from 1/eps^2 on [eps_c, eps_max] by inversion, accepted with F / F_max, where
-// F_max = 1 + 5a/4 for Moller (F <= 1 + a(eps/(1-eps)) + a eps^2 on eps <= 1/2) and 1 for Bhabha
-// (F <= 1 on [0, 1]; checked numerically in tests/physics/electron_tables_test.cc).
+// eps_max = 1/2 for Moller (the secondary is the slower electron), 1 for Bhabha.
+struct HardCollisionDcs {
+  bool positron = false;
+  double a = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0;
+
+  GD_HOST_DEVICE HardCollisionDcs(double t_mev, bool is_positron) : positron(is_positron) {
+    const double tau = t_mev / kElectronMassMeV;
+    const double gamma = tau + 1;
+    a = (tau / gamma) * (tau / gamma);
+    if (positron) {
+      const double gp1 = gamma + 1;
+      b1 = a * (2 * gp1 * gp1 - 1) / (gamma * gamma - 1);
+      b2 = a * (3 * gp1 * gp1 + 1) / (gp1 * gp1);
+      b3 = a * 2 * gamma * (gamma - 1) / (gp1 * gp1);
+      b4 = a * (gamma - 1) * (gamma - 1) / (gp1 * gp1);
+    }
+  }
+  GD_HOST_DEVICE double eps_max() const { return positron ? 1.0 : 0.5; }
+  GD_HOST_DEVICE double shape(double eps) const {
+    if (positron) return 1 - eps * (b1 - eps * (b2 - eps * (b3 - eps * b4)));
+    const double r = eps / (1 - eps);
+    return 1 + r * r - (1 - a) * r + a * eps * eps;
+  }
+  // Bound of shape() on [0, eps_max]: 1 + 5a/4 for Moller (F <= 1 + a(eps/(1-eps)) + a eps^2
+  // on eps <= 1/2) and 1 for Bhabha (checked numerically in tests/physics/electron_tables_test.cc).
+  GD_HOST_DEVICE double shape_max() const { return positron ? 1.0 : 1.0 + 1.25 * a; }
+};
+
+// Energy transfer W (MeV) of a hard inelastic collision (W > wcc_mev) of an electron (Moller,
+// W <= T/2) or positron (Bhabha, W <= T) of kinetic energy t_mev with a free electron at rest,
+// from HardCollisionDcs: eps from 1/eps^2 on [eps_c, eps_max] by inversion, accepted with
+// F / F_max.
 // Precondition: wcc_mev < T/2 (e-) or < T (e+), i.e. the hard cross section is non-zero.
 // Rng: any type with GD_HOST_DEVICE double uniform() in (0, 1) (e.g. RngStream).
 template <class Rng>
 GD_HOST_DEVICE inline double sample_hard_collision_energy(double t_mev, double wcc_mev,
                                                           bool positron, Rng& rng) {
-  constexpr double kMc2 = 0.51099895;  // MeV, CODATA 2018
-  const double gamma = 1.0 + t_mev / kMc2;
+  const HardCollisionDcs dcs(t_mev, positron);
   const double ec = wcc_mev / t_mev;
-  const double emax = positron ? 1.0 : 0.5;
-  const double c = ((gamma - 1) / gamma) * ((gamma - 1) / gamma);
-  double b1 = 0, b2 = 0, b3 = 0, b4 = 0;
-  if (positron) {
-    const double gp1 = gamma + 1;
-    b1 = c * (2 * gp1 * gp1 - 1) / (gamma * gamma - 1);
-    b2 = c * (3 * gp1 * gp1 + 1) / (gp1 * gp1);
-    b3 = c * 2 * gamma * (gamma - 1) / (gp1 * gp1);
-    b4 = c * (gamma - 1) * (gamma - 1) / (gp1 * gp1);
-  }
-  const double fmax = positron ? 1.0 : 1.0 + 1.25 * c;
+  const double emax = dcs.eps_max();
+  const double fmax = dcs.shape_max();
   for (;;) {
     const double eps = ec / (1.0 - rng.uniform() * (1.0 - ec / emax));
-    double f = 0;
-    if (positron) {
-      f = 1 - eps * (b1 - eps * (b2 - eps * (b3 - eps * b4)));
-    } else {
-      const double r = eps / (1 - eps);
-      f = 1 + r * r - (1 - c) * r + c * eps * eps;
-    }
-    if (rng.uniform() * fmax <= f) return eps * t_mev;
+    if (rng.uniform() * fmax <= dcs.shape(eps)) return eps * t_mev;
   }
 }
 

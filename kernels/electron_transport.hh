@@ -10,9 +10,10 @@
 //   as in PENELOPE's "hinge + delta interaction" step, manual Sec. 4.2.4); the remaining
 //   optical depth is carried across steps and media.
 // - Soft events: continuous energy loss through the soft range R_s (restricted stopping
-//   powers below the cuts, electron_tables.hh), T' = R_s^-1(R_s(T) - s), with Gaussian
-//   energy-loss straggling of variance Omega^2 s, truncated symmetrically about the mean to
-//   [max(0, 2<w> - T), min(2<w>, T)] so the mean loss is kept exactly.
+//   powers below the cuts, electron_tables.hh), T' = R_s^-1(R_s(T) - s), with energy-loss
+//   straggling of variance Omega^2 s drawn from PENELOPE's artificial distributions that keep
+//   the mean and the variance of the soft loss exactly whatever the step length
+//   (sample_soft_energy_loss()).
 // - Elastic scattering: all of it as multiple scattering (no hard elastic events: named
 //   simplification). Over a step s the deflection is drawn from PENELOPE's "artificial"
 //   distribution idea: any distribution with the exact first two moments of the
@@ -116,6 +117,36 @@ template <class Rng>
 GD_HOST_DEVICE GD_FORCEINLINE double standard_normal(Rng& rng) {
   const double r = sqrt(-2.0 * log(rng.uniform()));
   return r * cos(2.0 * kPi * rng.uniform());
+}
+
+// Soft energy loss w over a step, with mean `mean` and variance `var` (> 0) both kept exactly,
+// for any ratio of the two (F. Salvat, PENELOPE-2018, NEA/MBDAV/R(2019)1, Sec. 4.2.2). With
+// sigma^2 = var:
+//  - mean^2 > 9 var: a Gaussian of width 1.015387 sigma truncated to mean +- 3 sigma (the
+//    widening makes the truncated variance sigma^2);
+//  - 3 var < mean^2 <= 9 var: uniform on mean +- sqrt(3) sigma;
+//  - mean^2 <= 3 var: a mixture of no loss (weight a) and a uniform loss on (0, w2), with
+//    w2 = 3 (var + mean^2) / (2 mean) and a = (3 var - mean^2) / (3 (var + mean^2)).
+// Every branch gives w >= 0. A Gaussian truncated symmetrically to (0, 2 mean), the earlier
+// choice, keeps the mean but loses variance as steps shrink (mean/sigma ~ sqrt(s)), which made
+// the straggling depend on the step length. The caller caps w at the kinetic energy (w2 stays
+// far below T in practice: w2 ~ 1.5 Omega^2 / S_soft, 8 % of T at 1 keV in water).
+template <class Rng>
+GD_HOST_DEVICE inline double sample_soft_energy_loss(double mean, double var, Rng& rng) {
+  const double m2 = mean * mean;
+  if (m2 > 9.0 * var) {
+    const double sigma = sqrt(var);
+    for (int k = 0; k < 16; ++k) {
+      const double z = 1.015387 * standard_normal(rng);
+      if (z >= -3.0 && z <= 3.0) return mean + sigma * z;
+    }
+    return mean;  // probability 0.3 % ^ 16
+  }
+  if (m2 > 3.0 * var) return mean + sqrt(3.0 * var) * (2.0 * rng.uniform() - 1.0);
+  const double w2 = 1.5 * (var + m2) / mean;
+  const double a = (3.0 * var - m2) / (3.0 * (var + m2));
+  if (rng.uniform() < a) return 0.0;
+  return w2 * rng.uniform();
 }
 
 struct ElectronTransport {
@@ -387,20 +418,13 @@ struct ElectronTransport {
     if (e_mean > e) e_mean = e;
     const double mean = e - e_mean;
     double loss = mean;
-    if (params.straggling && mean > 0) {
+    // A segment whose mean loss reaches the cut-off (the last step aims there) loses the mean:
+    // with straggling the no-loss branch of the mixture would repeat the same short step about
+    // 3 Omega^2 / (4 S <w>) times as <w> -> 0, so the step count would diverge near the cut-off.
+    if (params.straggling && mean > 0 && e_mean > params.absorption_mev * (1.0 + 1e-9)) {
       const double var = lin(ElectronQuantity::kSoftStraggling, base, i, f) * s_nom;
-      if (var > 0) {
-        const double sigma = sqrt(var);
-        const double lo = 2 * mean - e > 0 ? 2 * mean - e : 0.0;
-        const double hi = 2 * mean < e ? 2 * mean : e;
-        for (int k = 0; k < 8; ++k) {
-          const double w = mean + sigma * standard_normal(rng);
-          if (w >= lo && w <= hi) {
-            loss = w;
-            break;
-          }
-        }
-      }
+      if (var > 0) loss = sample_soft_energy_loss(mean, var, rng);
+      if (loss > e) loss = e;
     }
     (void)particle;
     const double out = e - loss;

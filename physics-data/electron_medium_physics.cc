@@ -4,11 +4,11 @@
 #include <cmath>
 
 #include "host/user_error.hh"
+#include "kernels/electron_tables.hh"
 
 namespace gpudose {
 namespace {
 
-constexpr double kAvogadro = 6.02214076e23;
 constexpr double kMillibarn = 1e-27;  // cm^2
 constexpr double kLn2 = 0.69314718055994531;
 
@@ -54,16 +54,6 @@ Kinematics kinematics(double t_mev) {
   k.beta2 = k.tau * (k.tau + 2) / (k.gamma * k.gamma);
   k.eta = std::sqrt(k.tau * (k.tau + 2));
   return k;
-}
-
-// Bhabha coefficients b1..b4 (as in the PENELOPE-2018 manual, Sec. 3.2).
-void bhabha_coefficients(double gamma, double b[4]) {
-  const double gp1 = gamma + 1;
-  const double c = ((gamma - 1) / gamma) * ((gamma - 1) / gamma);
-  b[0] = c * (2 * gp1 * gp1 - 1) / (gamma * gamma - 1);
-  b[1] = c * (3 * gp1 * gp1 + 1) / (gp1 * gp1);
-  b[2] = c * 2 * gamma * (gamma - 1) / (gp1 * gp1);
-  b[3] = c * (gamma - 1) * (gamma - 1) / (gp1 * gp1);
 }
 
 }  // namespace
@@ -123,54 +113,34 @@ double positron_brems_ratio(int z, double t_mev) {
 }
 
 double collision_dcs(double t_mev, double w_mev, bool positron) {
-  const double wmax = positron ? t_mev : 0.5 * t_mev;
-  if (!(w_mev > 0) || w_mev > wmax) return 0;
-  const Kinematics k = kinematics(t_mev);
-  const double eps = w_mev / t_mev;
-  double f = 0;
-  if (positron) {
-    double b[4];
-    bhabha_coefficients(k.gamma, b);
-    f = 1 - eps * (b[0] - eps * (b[1] - eps * (b[2] - eps * b[3])));
-  } else {
-    const double a = (k.tau / k.gamma) * (k.tau / k.gamma);
-    const double r = eps / (1 - eps);
-    f = 1 + r * r - (1 - a) * r + a * eps * eps;
-  }
-  return f / (w_mev * w_mev);
+  const HardCollisionDcs dcs(t_mev, positron);
+  if (!(w_mev > 0) || w_mev > dcs.eps_max() * t_mev) return 0;
+  return dcs.shape(w_mev / t_mev) / (w_mev * w_mev);
 }
 
 double hard_collision_energy_loss_integral(double t_mev, double w_cut_mev, bool positron) {
   const double ec = w_cut_mev / t_mev;
-  const Kinematics k = kinematics(t_mev);
+  const HardCollisionDcs d(t_mev, positron);
+  if (ec >= d.eps_max()) return 0;
   if (positron) {
-    if (ec >= 1) return 0;
-    double b[4];
-    bhabha_coefficients(k.gamma, b);
-    return std::log(1 / ec) - b[0] * (1 - ec) + b[1] * (1 - ec * ec) / 2 -
-           b[2] * (1 - ec * ec * ec) / 3 + b[3] * (1 - ec * ec * ec * ec) / 4;
+    return std::log(1 / ec) - d.b1 * (1 - ec) + d.b2 * (1 - ec * ec) / 2 -
+           d.b3 * (1 - ec * ec * ec) / 3 + d.b4 * (1 - ec * ec * ec * ec) / 4;
   }
-  if (ec >= 0.5) return 0;
-  const double a = (k.tau / k.gamma) * (k.tau / k.gamma);
   const double ln_half = -kLn2;
   return std::log(1 / (2 * ec)) + (2 + ln_half - 1 / (1 - ec) - std::log(1 - ec)) +
-         (1 - a) * (ln_half - std::log(1 - ec)) + 0.5 * a * (0.25 - ec * ec);
+         (1 - d.a) * (ln_half - std::log(1 - ec)) + 0.5 * d.a * (0.25 - ec * ec);
 }
 
 double hard_collision_number_integral(double t_mev, double w_cut_mev, bool positron) {
   const double ec = w_cut_mev / t_mev;
-  const Kinematics k = kinematics(t_mev);
+  const HardCollisionDcs d(t_mev, positron);
+  if (ec >= d.eps_max()) return 0;
   if (positron) {
-    if (ec >= 1) return 0;
-    double b[4];
-    bhabha_coefficients(k.gamma, b);
-    return ((1 / ec - 1) - b[0] * std::log(1 / ec) + b[1] * (1 - ec) - b[2] * (1 - ec * ec) / 2 +
-            b[3] * (1 - ec * ec * ec) / 3) /
+    return ((1 / ec - 1) - d.b1 * std::log(1 / ec) + d.b2 * (1 - ec) - d.b3 * (1 - ec * ec) / 2 +
+            d.b4 * (1 - ec * ec * ec) / 3) /
            t_mev;
   }
-  if (ec >= 0.5) return 0;
-  const double a = (k.tau / k.gamma) * (k.tau / k.gamma);
-  return (1 / ec - 1 / (1 - ec) - (1 - a) * std::log((1 - ec) / ec) + a * (0.5 - ec)) / t_mev;
+  return (1 / ec - 1 / (1 - ec) - (1 - d.a) * std::log((1 - ec) / ec) + d.a * (0.5 - ec)) / t_mev;
 }
 
 ElectronMediumPhysics::ElectronMediumPhysics(const Medium& medium, const ElectronDataSources& data,
@@ -416,8 +386,7 @@ double ElectronMediumPhysics::elastic_xs(double t_mev, bool positron) const {
 }
 
 double ElectronMediumPhysics::annihilation_xs(double t_mev) const {
-  constexpr double kRe = 2.8179403262e-13;  // classical electron radius, cm (CODATA 2018)
-  constexpr double kPi = 3.14159265358979323846;
+  constexpr double kRe = kClassicalElectronRadiusCm;
   const double g = 1 + t_mev / kElectronMassMeV;
   const double root = std::sqrt(g * g - 1);
   return n_e_ * kPi * kRe * kRe / (g + 1) *

@@ -39,14 +39,14 @@
 #include <optional>
 #include <vector>
 
+#include "kernels/constants.hh"
 #include "phantoms/icrp110_tables.hh"
 #include "physics-data/electron_data_sources.hh"
 #include "physics-data/electron_density_effect.hh"
 
 namespace gpudose {
 
-// Electron rest energy (MeV, CODATA 2018) and 2 pi r_e^2 m c^2 N_A (MeV cm^2 / mol).
-constexpr double kElectronMassMeV = 0.51099895;
+// 2 pi r_e^2 m c^2 N_A (MeV cm^2 / mol); the electron rest energy is kernels/constants.hh's.
 constexpr double kBetheConstant = 0.153537466;
 
 // Mean excitation energy by the ICRU 37 Bragg rule described above (eV).

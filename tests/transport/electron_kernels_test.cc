@@ -1,8 +1,10 @@
 // Unit tests of the electron-transport building blocks that need no data: the multiple-
-// scattering deflection reproduces the Goudsmit-Saunderson moments it is built from, and the
-// truncated normal straggling keeps the mean loss.
+// scattering deflection reproduces the Goudsmit-Saunderson moments it is built from, the soft
+// energy-loss straggling keeps the mean and the variance of the loss, and annihilation in flight
+// conserves energy and momentum and follows Heitler's spectrum.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -52,6 +54,43 @@ struct VectorTally {
   std::vector<std::uint64_t>* bins;
   void deposit(int bin, std::uint64_t units) const { (*bins)[bin] += units; }
 };
+
+// Soft energy-loss straggling (sample_soft_energy_loss, PENELOPE-2018 Sec. 4.2.2) in each of its
+// three regimes (truncated Gaussian, uniform, no-loss + uniform mixture): the sample mean and
+// variance equal the requested ones within 4 standard errors (the standard error of the
+// variance from the sample fourth moment), no loss is negative, and the Gaussian branch stays
+// within mean +- 3 sigma.
+TEST(ElectronKernels, SoftEnergyLossKeepsMeanAndVariance) {
+  struct Case {
+    double mean, var;
+  };
+  // mean^2 / var = 25, 16 (Gaussian), 9, 4 (uniform), 3, 1, 0.01 (mixture).
+  for (const Case c : {Case{5.0, 1.0}, Case{0.4, 0.01}, Case{3.0, 1.0}, Case{2.0, 1.0},
+                       Case{std::sqrt(3.0), 1.0}, Case{1.0, 1.0}, Case{0.1, 1.0}}) {
+    RngStream rng(11, 0, 0);
+    const int n = 400000;
+    double s1 = 0, s2 = 0, s4 = 0, lo = 1e300, hi = -1e300;
+    for (int i = 0; i < n; ++i) {
+      const double w = sample_soft_energy_loss(c.mean, c.var, rng);
+      const double d = w - c.mean;
+      s1 += w;
+      s2 += d * d;
+      s4 += d * d * d * d;
+      lo = std::min(lo, w);
+      hi = std::max(hi, w);
+    }
+    const double mean = s1 / n, var = s2 / n - (mean - c.mean) * (mean - c.mean);
+    const double sem_mean = std::sqrt(var / n);
+    const double sem_var = std::sqrt((s4 / n - var * var) / n);
+    EXPECT_NEAR(mean, c.mean, 4 * sem_mean) << c.mean << " " << c.var;
+    EXPECT_NEAR(var, c.var, 4 * sem_var) << c.mean << " " << c.var;
+    EXPECT_GE(lo, 0.0);
+    if (c.mean * c.mean > 9 * c.var) {
+      EXPECT_GE(lo, c.mean - 3 * std::sqrt(c.var) - 1e-12);
+      EXPECT_LE(hi, c.mean + 3 * std::sqrt(c.var) + 1e-12);
+    }
+  }
+}
 
 // Annihilation in flight: the two photons carry exactly the positron's units plus 2 u_m, conserve
 // momentum, and the softer photon's energy fraction zeta follows Heitler's DCS: its mean over

@@ -20,6 +20,7 @@
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
 #include "physics-data/radiative_event_count.hh"
+#include "tests/transport/mean_path_reference.hh"
 #include "tests/transport/test_data.hh"
 
 namespace gpudose {
@@ -137,25 +138,35 @@ struct WaterWorld {
 ElectronTransportParams default_params() { return ElectronTransportParams{}; }
 
 // Mean path length of source electrons (and positrons) slowing down from T in a 40 cm water
-// cube, plus the CSDA range at the cut-off, against the CSDA range at T (the issue's 1 %):
-//  - hard events off (continuous loss with the total stopping power) and no straggling: the
-//    CSDA model itself, up to step discretisation;
-//  - hard events on (Moller/Bhabha and bremsstrahlung discrete, soft loss continuous), no
-//    straggling: checks that restricted stopping power + hard events lose the same mean energy;
-//  - full physics (hard events and soft straggling): the mean path is not the CSDA range
-//    exactly, since fluctuations of the loss enter through the convex R(T) (Jensen: E[R(T - w)]
-//    > R(T - E[w])). Measured +0.5 to +1.3 % (largest near 0.1 MeV, where the soft straggling
-//    is large relative to the loss of a step); asserted within 2 % and printed.
+// cube, plus the CSDA range at the cut-off, against the CSDA range at T and against the mean
+// path of the same transport model computed deterministically (mean_path_reference.hh: the
+// backward equation of the slowing-down process):
+//  - hard events off, no straggling: the CSDA model itself (0.1 %);
+//  - hard events on (Moller/Bhabha, bremsstrahlung, annihilation in flight discrete; soft loss
+//    continuous), no straggling: the reference is exact for this model, so the Monte Carlo must
+//    agree within 4 standard errors (+ 0.05 % for the reference's quadrature); and, as the
+//    issue asks, within 1 % of the CSDA range. It is not the CSDA range exactly: fluctuations
+//    of the loss enter through the curvature of R(T) (Jensen: E[R(T - W)] != R(T - E[W])),
+//    +0.7 % at 0.1 MeV, -0.2 % at 10 MeV (bremsstrahlung); for e+ at 1 MeV -1 % (annihilation
+//    in flight ends the path early), so positrons are checked against the reference only;
+//  - full physics (soft straggling too): the reference adds the straggling to second order
+//    (Fokker-Planck term), which the exact-variance soft-loss sampler must reproduce within
+//    4 standard errors + 0.3 % (third-order terms, the overshoot below the cut-off). The mean
+//    path then exceeds the CSDA range by up to +1.8 % at 10 keV: that is what the straggling
+//    of the model implies, not a transport error, and it is printed, not asserted against 1 %.
 TEST(ElectronTransport, MeanPathLengthEqualsCsdaRange) {
   WaterWorld w(1, 1, 1, 40.0, 40.0, 40.0, 1);
   w.finish();
   const int water = water_index();
   struct Mode {
     int hard, straggling;
-    double tol;
   };
-  for (const Mode mode : {Mode{0, 0, 0.01}, Mode{1, 0, 0.01}, Mode{1, 1, 0.02}}) {
+  for (const Mode mode : {Mode{0, 0}, Mode{1, 0}, Mode{1, 1}}) {
     for (int particle : {1, 2}) {
+      const int p = particle - 1;
+      const test::MeanPathReference reference(
+          electrons(), p, water, 1e-3, particle == 1 ? 10.0 : 1.0,
+          test::MeanPathModel{mode.hard != 0, mode.straggling != 0});
       for (double e : {0.01, 0.1, 1.0, 10.0}) {
         if (particle == 2 && e != 1.0) continue;
         ElectronTransportParams ep = default_params();
@@ -167,19 +178,34 @@ TEST(ElectronTransport, MeanPathLengthEqualsCsdaRange) {
         h.source.direction = Vec3{0, 0, 1};
         std::vector<std::uint64_t> bins(photon_tally_bins(1), 0);
         PlainTally tally{bins.data()};
-        const std::uint64_t n = e >= 10 ? 1000 : 3000;
-        for (std::uint64_t i = 0; i < n; ++i) h(i, tally);
-        const double mean = fixed_to_mev(bins[path_bin(1)]) / n;  // cm (2^-32 cm units)
-        const int p = particle - 1;
+        // Positron histories carry their annihilation photons (and the Compton electrons those
+        // set in motion) through the 40 cm cube: 5x fewer.
+        const int n = e >= 10 ? 1000 : (particle == 2 ? 4000 : 20000);
+        double sum = 0, sum2 = 0;
+        for (int i = 0; i < n; ++i) {
+          const std::uint64_t before = bins[path_bin(1)];
+          h(i, tally);
+          const double path = fixed_to_mev(bins[path_bin(1)] - before);  // cm (2^-32 cm units)
+          sum += path;
+          sum2 += path * path;
+        }
+        const double mean = sum / n;
+        const double sem = std::sqrt(std::max(0.0, sum2 / n - mean * mean) / (n - 1));
         const double r_t = electrons().value(ElectronQuantity::kCsdaRange, p, water, e);
         const double r_cut = electrons().value(ElectronQuantity::kCsdaRange, p, water, 1e-3);
-        const double measured = mean + r_cut;
+        const double model = reference.mean_path(e);
         std::printf(
-            "path %s %5g MeV hard %d straggling %d: mean path + R(cut) %.5g cm, R_CSDA %.5g cm: "
-            "%+.2f %%\n",
-            particle == 1 ? "e-" : "e+", e, mode.hard, mode.straggling, measured, r_t,
-            100 * (measured / r_t - 1));
-        EXPECT_NEAR(measured / r_t, 1.0, mode.tol)
+            "path %s %5g MeV hard %d straggling %d: mean path + R(cut) %+.2f %% +- %.2f vs "
+            "R_CSDA; model %+.2f %% vs R_CSDA; MC - model %+.2f %% +- %.2f\n",
+            particle == 1 ? "e-" : "e+", e, mode.hard, mode.straggling,
+            100 * ((mean + r_cut) / r_t - 1), 100 * sem / r_t, 100 * ((model + r_cut) / r_t - 1),
+            100 * (mean / model - 1), 100 * sem / model);
+        if (!mode.hard) EXPECT_NEAR((mean + r_cut) / r_t, 1.0, 1e-3) << e;
+        if (mode.hard && !mode.straggling && particle == 1) {
+          EXPECT_NEAR((mean + r_cut) / r_t, 1.0, 0.01) << e;  // the issue's check, electrons
+        }
+        const double allowance = mode.straggling ? 3e-3 : 5e-4;
+        EXPECT_NEAR(mean, model, 4 * sem + allowance * model)
             << e << " MeV, hard " << mode.hard << " straggling " << mode.straggling;
         EXPECT_EQ(bins[overflow_bin(1)], 0u);
       }
@@ -491,7 +517,8 @@ BeamRanges beam_ranges(const ElectronTransportParams& ep, double e, int n) {
 
 // Extrapolated range of 1 MeV electrons in water against Tabata's formula, for the default step
 // parameters and 4x finer steps (C1 = 0.05, f = 0.05), whose effect must stay below 2 %.
-// The issue's tolerance, 3 %, is asserted: measured +2.4 % (+2.1 % with fine steps) since the
+// The issue's tolerance, 3 %, is asserted: measured +2.45 % (+2.48 % with fine steps) since the
+// soft-loss straggling keeps its variance for any step length (+2.4 % and +2.1 % before) and the
 // soft inelastic deflections are part of lambda_1, lambda_2 (electron library format 5; before,
 // with elastic deflections only, +3.9 %). The tangent estimator matters at this level: on the
 // earlier curves a 4-slice secant at the steepest point gave 1.3 % less, a line over +-4 slices
