@@ -16,6 +16,8 @@ HDF5 format. Nothing here is copied from the engine's code; physics (textbook fo
   deposits E - E' locally (kerma: at <= 50 keV its range is << a voxel).
 - Photoelectric: the whole energy is deposited locally (fluorescence of tissue elements is
   < 4 keV; ignoring it changes nothing measurable). Below the cut-off (--cutoff, 1 keV): local.
+- Pair production (nuclear and electron field, --no-pair to drop it): E - 2 m c^2 deposited
+  locally, two back-to-back isotropic 511 keV photons from the interaction point.
 - --doppler (not in the engine): Doppler broadening of the Compton photon energy in the impulse
   approximation (Ribberfors, Phys. Rev. B 12 (1975) 2067): after the angle is drawn as above, a
   shell is drawn by its electron count, p_z from its Hartree-Fock Compton profile J(p_z) (the
@@ -28,7 +30,7 @@ scale one process, to measure sensitivities independently of the engine.
 
 Usage: independent_liver_saf.py --phantom build-X/data/phantoms/AF.h5 --data ../shared
          [--energy 0.05] [--histories 1000000] [--batches 20] [--no-rayleigh] [--free-compton]
-         [--doppler] [--scale-pe F] [--scale-coh F] [--cutoff MeV] [--seed N]
+         [--doppler] [--no-pair] [--scale-pe F] [--scale-coh F] [--cutoff MeV] [--seed N]
 """
 import argparse
 import math
@@ -77,7 +79,8 @@ def load_element(data_dir, sym):
     e = g["energy"][()]
     el = {"e": e}
     for proc, key in (("coh", "coherent/xs"), ("inc", "incoherent/xs"),
-                      ("pe", "photoelectric/xs")):
+                      ("pe", "photoelectric/xs"), ("pn", "pair_production_nuclear/xs"),
+                      ("pel", "pair_production_electron/xs")):
         xs = np.zeros_like(e)
         ds = g[key]
         start = ds.attrs.get("threshold_idx", 0)
@@ -112,6 +115,7 @@ def main():
     ap.add_argument("--scale-coh", type=float, default=1.0, help="scale Rayleigh xs")
     ap.add_argument("--cutoff", type=float, default=1e-3, help="photon cut-off (MeV)")
     ap.add_argument("--doppler", action="store_true", help="Doppler-broadened Compton energy")
+    ap.add_argument("--no-pair", action="store_true", help="no pair production")
     args = ap.parse_args()
 
     ph = h5py.File(args.phantom, "r")
@@ -141,14 +145,15 @@ def main():
     e0 = args.energy * 1e6
     egrid = np.exp(np.linspace(np.log(900.0), np.log(e0 * 1.0001), 6000))
     nm = len(used)
-    mu = {p: np.zeros((nm, egrid.size)) for p in ("coh", "inc", "pe")}
+    mu = {p: np.zeros((nm, egrid.size)) for p in ("coh", "inc", "pe", "pn", "pel")}
     for k, s in enumerate(SYMBOLS):
         for p in mu:
             sig = loglog(egrid, els[s]["e"], els[s][p]) * BARN
             mu[p] += n_atoms[:, k:k + 1] * sig[None, :]
     mu["coh"] *= 0.0 if args.no_rayleigh else args.scale_coh
     mu["pe"] *= args.scale_pe
-    mu_tot = mu["coh"] + mu["inc"] + mu["pe"]  # cm^2/g
+    mu["pair"] = 0.0 if args.no_pair else mu["pn"] + mu["pel"]  # nuclear + electron field
+    mu_tot = mu["coh"] + mu["inc"] + mu["pe"] + mu["pair"]  # cm^2/g
     liver_m = lab_m[liver]
     i50 = egrid.size - 1
     print(f"liver medium {lab_med[liver]} rho {lab_rho[liver]}: mu/rho at {e0/1e3:g} keV "
@@ -327,10 +332,29 @@ def main():
                 d[idx] = rotate(d[idx], mu_c, rng)
             # Photoelectric: all local.
             np.add.at(tally, lab[is_pe], e[is_pe])
-            low = (e < args.cutoff * 1e6) & ~is_pe
+            # Pair (nuclear and electron field, kerma): E - 2 m c^2 local, two 511 keV photons
+            # back to back, isotropic, from the interaction point (annihilation at rest).
+            is_pair = r >= cc + ci + cp
+            if args.no_pair:
+                is_pair[:] = False
+            else:
+                is_pair &= r < cc + ci + cp + (mu["pair"][m, i] * (1 - w) +
+                                               mu["pair"][m, i + 1] * w) * rho
+            np.add.at(tally, lab[is_pair], e[is_pair] - 2 * ME_EV)
+            low = (e < args.cutoff * 1e6) & ~is_pe & ~is_pair
             np.add.at(tally, lab[low], e[low])
-            keep = ~(is_pe | low)
-            pos, d, e = pos[keep], d[keep], e[keep]
+            npair = int(is_pair.sum())
+            new_pos = np.repeat(pos[is_pair], 2, axis=0)
+            cz = 2 * rng.random(npair) - 1
+            phi = 2 * math.pi * rng.random(npair)
+            sz = np.sqrt(1 - cz * cz)
+            d1 = np.stack([sz * np.cos(phi), sz * np.sin(phi), cz], axis=1)
+            new_d = np.empty((2 * npair, 3))
+            new_d[0::2], new_d[1::2] = d1, -d1
+            keep = ~(is_pe | low | is_pair)
+            pos = np.concatenate([pos[keep], new_pos])
+            d = np.concatenate([d[keep], new_d])
+            e = np.concatenate([e[keep], np.full(2 * npair, ME_EV)])
         results.append(tally[liver] / (n_b * e0))
         esc_total += escaped / (n_b * e0)
         print(f"batch {b}: liver AF {results[-1]:.5f}  ({time.time() - t0:.0f} s)", flush=True)
