@@ -65,6 +65,11 @@ class CudaPhotonRunner : public BatchRunner {
     t.transition_tertiary = upload(L.transition_tertiary);
     t.transition_energy = upload(L.transition_energy);
     t.transition_cum = upload(L.transition_cum);
+    t.medium_cshell_offset = upload(L.medium_cshell_offset);
+    t.medium_cshell = upload(L.medium_cshell);
+    t.medium_cshell_cum = upload(L.medium_cshell_cum);
+    t.cshell_binding = upload(L.cshell_binding);
+    t.cshell_pz = upload(L.cshell_pz);
     t.majorant = upload(L.majorant);
     history_.physics.catalog_medium = upload(job.catalog_medium());
     // Electron tables (same layout, device pointers) when electrons are transported.

@@ -155,7 +155,9 @@ std::size_t PhotonJob::device_bytes() const {
       b(L.element_z) + b(L.element_shell_offset) + b(L.element_photo_xs) + b(L.shell_designator) +
       b(L.shell_binding) + b(L.shell_xs) + b(L.shell_transition_offset) +
       b(L.transition_secondary) + b(L.transition_tertiary) + b(L.transition_energy) +
-      b(L.transition_cum) + b(L.majorant) + b(catalog_medium_);
+      b(L.transition_cum) + b(L.medium_cshell_offset) + b(L.medium_cshell) +
+      b(L.medium_cshell_cum) + b(L.cshell_binding) + b(L.cshell_pz) + b(L.majorant) +
+      b(catalog_medium_);
   std::size_t electron = 0;
   if (electrons_) {
     const ElectronTablesView& v = electron_view_;

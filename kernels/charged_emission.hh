@@ -44,7 +44,6 @@
 
 namespace gpudose {
 
-constexpr double kFineStructure = 7.2973525693e-3;  // CODATA 2018
 // Below this photon energy PENELOPE shares E - 2 m c^2 uniformly (F0 is fitted above it).
 constexpr double kPairUniformBelowMeV = 1.1;
 

@@ -11,5 +11,7 @@ constexpr double kClassicalElectronRadiusCm = 2.8179403262e-13;
 constexpr double kMeVToJoule = 1.602176634e-13;
 constexpr double kBarnCm2 = 1e-24;
 constexpr double kAvogadro = 6.02214076e23;
+constexpr double kFineStructure =
+    7.2973525693e-3;  // alpha; 1 atomic unit of momentum = alpha m_e c
 
 }  // namespace gpudose

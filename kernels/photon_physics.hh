@@ -12,6 +12,7 @@
 // bookkeeping there).
 #pragma once
 
+#include "kernels/compton.hh"
 #include "kernels/photon_tables.hh"
 #include "kernels/portability.hh"
 
@@ -44,6 +45,28 @@ struct PhotonTablesPhysics {
   GD_HOST_DEVICE GD_FORCEINLINE double scattering_function_max(int medium) const {
     return t.compton_s_max[catalog_medium[medium]];
   }
+  // Scattered photon energy of an incoherent scattering by cos(theta) = mu, Doppler broadened
+  // (compton.hh); *binding gets the binding energy of the struck shell (0 when the
+  // free-electron energy eps_free * e is kept after kDopplerTries draws).
+  template <class Rng>
+  GD_HOST_DEVICE double compton_energy(int medium, double e, double mu, double eps_free, Rng& rng,
+                                       double* binding) const {
+    const int m = catalog_medium[medium];
+    for (int k = 0; k < kDopplerTries; ++k) {
+      const int shell = t.sample_compton_shell(m, rng.uniform());
+      double pz = t.sample_compton_pz(shell, rng.uniform());
+      if (rng.uniform() < 0.5) pz = -pz;
+      const double e_out = doppler_compton_energy(e, mu, pz);
+      const double b = t.cshell_binding[shell];
+      if (e_out > 0 && e - e_out > b) {
+        *binding = b;
+        return e_out;
+      }
+    }
+    *binding = 0;
+    return eps_free * e;
+  }
+
   GD_HOST_DEVICE GD_FORCEINLINE double rayleigh_x2(int medium, double u, double x2_max) const {
     return t.sample_rayleigh_x2(catalog_medium[medium], x2_max, u);
   }

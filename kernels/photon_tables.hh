@@ -21,6 +21,8 @@
 // Phi. The energy lookup is O(1) (LogGridIndex); edges are exact grid points.
 #pragma once
 
+#include <cmath>
+
 #include "kernels/constants.hh"
 #include "kernels/interpolation.hh"
 #include "kernels/portability.hh"
@@ -72,6 +74,13 @@ struct PhotonTablesView {
                                               // radiative (a fluorescence photon)
   const double* transition_energy = nullptr;  // MeV of the photon or Auger electron
   const double* transition_cum = nullptr;     // cumulative probability within the shell, last 1
+  // --- Compton shells (Doppler broadening, compton.hh) ---
+  int num_profile_points = 0;                 // kComptonProfilePoints
+  const int* medium_cshell_offset = nullptr;  // [num_media + 1] into the two arrays below
+  const int* medium_cshell = nullptr;         // global Compton shell index
+  const double* medium_cshell_cum = nullptr;  // cumulative selection probability, last 1
+  const double* cshell_binding = nullptr;     // [num_cshells] MeV
+  const double* cshell_pz = nullptr;          // [num_cshells][num_profile_points] |p_z| [m_e c]
   // --- Woodcock majorant over all media with density > 0 ---
   // majorant[i] bounds the linear total mu [1/cm] of every such medium on [E_i, E_i+1]:
   // log-log interpolation is monotone inside an interval, so the larger endpoint bounds it.
@@ -96,6 +105,30 @@ struct PhotonTablesView {
     return density[m] * mass_mu_tot(m, i, e);
   }
   GD_HOST_DEVICE GD_FORCEINLINE double majorant_at(int i) const { return majorant[i]; }
+
+  // Compton shell of medium m hit by an incoherent scattering, chosen by its electron count
+  // (u uniform in [0, 1)): the impulse approximation's weight of a shell is its occupation.
+  GD_HOST_DEVICE int sample_compton_shell(int m, double u) const {
+    int lo = medium_cshell_offset[m], hi = medium_cshell_offset[m + 1] - 1;
+    while (lo < hi) {  // first k with u < cum[k]
+      const int mid = (lo + hi) / 2;
+      if (u < medium_cshell_cum[mid]) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return medium_cshell[lo];
+  }
+  // |p_z| [m_e c] of an electron of Compton shell `shell`, from its profile (u in [0, 1)). The
+  // table holds the inverse cumulative at u_k = 1 - (1 - k/(points-1))^3 (tail resolved).
+  GD_HOST_DEVICE double sample_compton_pz(int shell, double u) const {
+    const double* row = cshell_pz + static_cast<long>(shell) * num_profile_points;
+    const double t = (1.0 - cbrt(1.0 - u)) * (num_profile_points - 1);
+    int i = static_cast<int>(t);
+    if (i > num_profile_points - 2) i = num_profile_points - 2;
+    return row[i] + (t - i) * (row[i + 1] - row[i]);
+  }
 
   // Rayleigh: samples x^2 in [0, x2_max] with density F^2 (u uniform in [0, 1)). The caller
   // sets x2_max = (E / hc)^2 and applies the (1 + cos^2)/2 rejection.

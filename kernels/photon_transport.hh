@@ -12,7 +12,7 @@
 // - Electrons set in motion: with ElectronMode::kLocal ("electron_transport: local", kerma
 //   approximation) every electron deposits its kinetic energy at the interaction point, and a
 //   pair positron annihilates there. With ElectronMode::kTransport (electron_transport.hh) the
-//   Compton electron (E - E', direction from the two-body kinematics), the photoelectron
+//   Compton electron (E - E' - binding, direction from the momentum transfer), the photoelectron
 //   (E minus the binding energy of the ionised shell, polar angle from Sauter's K-shell
 //   distribution for every shell) and the pair electron and positron (E - 2 m c^2 shared by the
 //   screened, Coulomb-corrected Bethe-Heitler law; polar angles from the leading
@@ -36,6 +36,9 @@
 //                                     // coherent, incoherent, photoelectric, pair (both fields)
 //   double scattering_function(int medium, double x) const;  double scattering_function_max(int)
 //   double rayleigh_x2(int medium, double u, double x2_max) const;  // inverse cumulative of F^2
+//   template <class Rng> double compton_energy(int medium, double e, double mu, double eps_free,
+//                                              Rng& rng, double* binding) const;
+//                                   // scattered photon energy (Doppler), struck shell's binding
 //   template <class Rng> int photoelectric(int medium, int i, double e, Rng& rng, double* fluo,
 //                                          int max_fluo, double* photoelectron) const;
 //                                   // fluorescence energies; *photoelectron = E - binding
@@ -256,22 +259,28 @@ struct PhotonHistory {
       } else if (pick < coef[0] + coef[1]) {  // Compton
         const ComptonSample c = sample_compton(p.e, rng, ScatteringFunction{&physics, medium},
                                                physics.scattering_function_max(medium));
-        const double e_out = c.eps * p.e;
+        double binding = 0;
+        const double e_out = physics.compton_energy(medium, p.e, c.mu, c.eps, rng, &binding);
         std::uint64_t out_units = to_fixed(e_out);
         out_units = out_units > p.units ? p.units : out_units;
+        // The struck shell's binding energy stays here; the electron gets E - E' - B.
+        std::uint64_t b_units = to_fixed(binding);
+        b_units = b_units > p.units - out_units ? p.units - out_units : b_units;
+        if (b_units > 0) tally.deposit(label, b_units);
         const Vec3 d_in = p.d;
         const double e_in = p.e;
-        const std::uint64_t e_units = p.units - out_units;
+        const std::uint64_t e_units = p.units - out_units - b_units;
+        const double t_e = e_in - e_out - binding;
         p.e = e_out;
         p.units = out_units;
         p.d = rotate(p.d, c.mu, 2.0 * kPi * rng.uniform());
-        // The recoil electron takes the momentum E d - E' d' (free electron at rest).
-        if (transport && e_in - e_out > e_abs && st.n_charged < kMaxChargedStack) {
+        // The recoil electron takes the momentum E d - E' d' (the ion's recoil neglected).
+        if (transport && t_e > e_abs && st.n_charged < kMaxChargedStack) {
           const double mx = e_in * d_in.x - e_out * p.d.x, my = e_in * d_in.y - e_out * p.d.y,
                        mz = e_in * d_in.z - e_out * p.d.z;
           const double inv = 1.0 / sqrt(mx * mx + my * my + mz * mz);
           st.charged[st.n_charged++] = ChargedState{
-              p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, e_in - e_out, e_units, 0, 0, 0.0};
+              p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, t_e, e_units, 0, 0, 0.0};
           // The photon waits on its stack under the electron (depth first: a photon's Compton
           // electrons never pile up); its next flight starts afresh (memoryless).
           if (pending < kMaxPhotonStack) {
@@ -279,7 +288,7 @@ struct PhotonHistory {
             return;
           }
         } else {
-          if (transport && e_in - e_out > e_abs) tally.deposit(overflow_bin(phantom.num_labels), 1);
+          if (transport && t_e > e_abs) tally.deposit(overflow_bin(phantom.num_labels), 1);
           tally.deposit(label, e_units);
         }
       } else if (pick < coef[0] + coef[1] + coef[2]) {  // photoelectric

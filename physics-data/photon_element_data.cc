@@ -170,6 +170,33 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
     }
     d.subshells.push_back(std::move(s));
   }
+  // Compton profiles: pz [n_pz], J [n_shells x n_pz], binding_energy and num_electrons [n_shells].
+  const std::string cp = g + "/compton_profiles";
+  if (!f.exists(cp)) {
+    throw UserError("bad data file '" + d.path + "': " + cp, "missing",
+                    "use the OpenMC photon file (format v3.0) of element " + d.symbol);
+  }
+  d.compton_pz = f.read_doubles(cp + "/pz");
+  std::vector<std::size_t> jdims;
+  const std::vector<double> jt = f.read_doubles(cp + "/J", &jdims);
+  const std::vector<double> cb = f.read_doubles(cp + "/binding_energy");
+  const std::vector<double> ce = f.read_doubles(cp + "/num_electrons");
+  const std::size_t npz = d.compton_pz.size();
+  if (npz < 2 || d.compton_pz[0] != 0 || jdims.size() != 2 || jdims[1] != npz || cb.empty() ||
+      jdims[0] != cb.size() || ce.size() != cb.size()) {
+    throw UserError("bad data file '" + d.path + "': " + cp,
+                    "pz, J, binding_energy and num_electrons do not match",
+                    "replace the file with a good copy");
+  }
+  check_positive_ascending(f, cp + "/pz", d.compton_pz);
+  for (std::size_t k = 0; k < cb.size(); ++k) {
+    ComptonShell s;
+    s.binding_ev = cb[k];
+    s.num_electrons = ce[k];
+    s.j.assign(jt.begin() + static_cast<long>(k * npz),
+               jt.begin() + static_cast<long>((k + 1) * npz));
+    d.compton_shells.push_back(std::move(s));
+  }
   if (d.subshells.empty()) {
     throw UserError("bad data file '" + d.path + "': " + g + "/subshells", "no subshells",
                     "replace the file with a good copy");

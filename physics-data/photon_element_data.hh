@@ -27,6 +27,15 @@ struct Subshell {
   std::vector<RelaxationTransition> transitions;  // empty when EADL gives none
 };
 
+// One shell's Compton profile (impulse approximation, Hartree-Fock J(p_z) as tabulated by
+// ENDF/B-VIII.0 / OpenMC, after Biggs, Mendelsohn and Mann, At. Data Nucl. Data Tables 16
+// (1975) 201): J is even in p_z and given for p_z >= 0.
+struct ComptonShell {
+  double binding_ev = 0;
+  double num_electrons = 0;
+  std::vector<double> j;  // J(p_z) on PhotonElementData::compton_pz, 1/(atomic unit of momentum)
+};
+
 struct PhotonElementData {
   int z = 0;
   std::string symbol;
@@ -36,6 +45,8 @@ struct PhotonElementData {
   std::vector<double> form_factor_x, form_factor;         // F(x): x [1/A], F [electrons]
   std::vector<double> scattering_x, scattering_function;  // S(x): x [1/A], S [electrons]
   std::vector<Subshell> subshells;
+  std::vector<double> compton_pz;  // p_z grid, atomic units of momentum (m_e c alpha), from 0
+  std::vector<ComptonShell> compton_shells;
 
   // Cross sections at energy e_ev (log-log between the stored points, lin-lin next to zeros).
   // `below` = true gives the limit from below at a subshell threshold (that shell excluded).

@@ -232,6 +232,12 @@ PhotonTablesView PhotonLibrary::view() const {
   v.transition_tertiary = transition_tertiary.data();
   v.transition_energy = transition_energy.data();
   v.transition_cum = transition_cum.data();
+  v.num_profile_points = kComptonProfilePoints;
+  v.medium_cshell_offset = medium_cshell_offset.data();
+  v.medium_cshell = medium_cshell.data();
+  v.medium_cshell_cum = medium_cshell_cum.data();
+  v.cshell_binding = cshell_binding.data();
+  v.cshell_pz = cshell_pz.data();
   v.majorant = majorant.data();
   return v;
 }
@@ -360,6 +366,16 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
       }
       if (!trs.empty()) lib.transition_cum.back() = 1.0;  // exact top against rounding
     }
+    // Compton shells.
+    if (lib.element_cshell_offset.empty()) lib.element_cshell_offset.push_back(0);
+    for (const ComptonShell& cs : d.compton_shells) {
+      lib.cshell_binding.push_back(cs.binding_ev * 1e-6);
+      lib.cshell_electrons.push_back(cs.num_electrons);
+      const std::vector<double> inv =
+          compton_pz_inverse_cdf(d.compton_pz, cs.j, kComptonProfilePoints);
+      lib.cshell_pz.insert(lib.cshell_pz.end(), inv.begin(), inv.end());
+    }
+    lib.element_cshell_offset.push_back(static_cast<int>(lib.cshell_binding.size()));
     // Rayleigh cumulative and S(x) on the common x grid.
     const RayleighCumulative cumulative(d);
     phi[el].resize(nx);
@@ -400,6 +416,22 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
       z_weighted += atoms * ef.z * ef.z;
     }
     lib.medium_element_offset.push_back(static_cast<int>(lib.medium_element.size()));
+    // Compton shells of the medium, weighted by atoms x electrons in the shell.
+    if (lib.medium_cshell_offset.empty()) lib.medium_cshell_offset.push_back(0);
+    const std::size_t first_cshell = lib.medium_cshell.size();
+    double shell_weight = 0;
+    for (const auto& [el, atoms] : parts) {
+      for (int k = lib.element_cshell_offset[el]; k < lib.element_cshell_offset[el + 1]; ++k) {
+        shell_weight += atoms * lib.cshell_electrons[static_cast<std::size_t>(k)];
+        lib.medium_cshell.push_back(k);
+        lib.medium_cshell_cum.push_back(shell_weight);
+      }
+    }
+    for (std::size_t k = first_cshell; k < lib.medium_cshell.size(); ++k) {
+      lib.medium_cshell_cum[k] /= shell_weight;
+    }
+    lib.medium_cshell_cum.back() = 1.0;  // exact top against rounding
+    lib.medium_cshell_offset.push_back(static_cast<int>(lib.medium_cshell.size()));
     const double z_mean = z_weighted / electrons;
     double* row = lib.mass_mu.data() + m * kNumPhotonProcesses * n;
     for (std::size_t k = 0; k < n; ++k) {
@@ -506,6 +538,14 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
     f.write_doubles("/transitions/energy", lib.transition_energy);
     f.write_doubles("/transitions/probability", lib.transition_probability);
     f.write_doubles("/transitions/cumulative", lib.transition_cum);
+    f.write_ints("/compton/element_shell_offset", to64(lib.element_cshell_offset));
+    f.write_doubles("/compton/binding", lib.cshell_binding);
+    f.write_doubles("/compton/electrons", lib.cshell_electrons);
+    f.write_doubles("/compton/pz_inverse_cdf", lib.cshell_pz,
+                    {lib.cshell_binding.size(), static_cast<std::size_t>(kComptonProfilePoints)});
+    f.write_ints("/compton/medium_shell_offset", to64(lib.medium_cshell_offset));
+    f.write_ints("/compton/medium_shell", to64(lib.medium_cshell));
+    f.write_doubles("/compton/medium_shell_cumulative", lib.medium_cshell_cum);
   }
   std::filesystem::rename(tmp, out_path);
   return lib;
@@ -566,6 +606,13 @@ PhotonLibrary load_photon_library(const std::string& path) {
   lib.transition_energy = f.read_doubles("/transitions/energy");
   lib.transition_probability = f.read_doubles("/transitions/probability");
   lib.transition_cum = f.read_doubles("/transitions/cumulative");
+  lib.element_cshell_offset = to32(f.read_ints("/compton/element_shell_offset"));
+  lib.cshell_binding = f.read_doubles("/compton/binding");
+  lib.cshell_electrons = f.read_doubles("/compton/electrons");
+  lib.cshell_pz = f.read_doubles("/compton/pz_inverse_cdf");
+  lib.medium_cshell_offset = to32(f.read_ints("/compton/medium_shell_offset"));
+  lib.medium_cshell = to32(f.read_ints("/compton/medium_shell"));
+  lib.medium_cshell_cum = f.read_doubles("/compton/medium_shell_cumulative");
 
   // Consistency of the shapes: a truncated or hand-edited file must not reach the transport.
   const std::size_t n = lib.grid.energy.size(), nm = lib.media_keys.size();
@@ -593,10 +640,58 @@ PhotonLibrary load_photon_library(const std::string& path) {
   check(lib.shell_xs.size() == ns * n && lib.shell_transition_offset.size() == ns + 1 &&
             lib.shell_binding.size() == ns,
         "/shells");
+  const std::size_t ncs = lib.cshell_binding.size();
+  check(lib.element_cshell_offset.size() == lib.element_z.size() + 1 &&
+            !lib.element_cshell_offset.empty() &&
+            static_cast<std::size_t>(lib.element_cshell_offset.back()) == ncs &&
+            lib.cshell_electrons.size() == ncs &&
+            lib.cshell_pz.size() == ncs * static_cast<std::size_t>(kComptonProfilePoints),
+        "/compton shells");
+  bool shells_ok =
+      lib.medium_cshell_offset.size() == nm + 1 &&
+      lib.medium_cshell_cum.size() == lib.medium_cshell.size() &&
+      static_cast<std::size_t>(lib.medium_cshell_offset.back()) == lib.medium_cshell.size();
+  for (std::size_t m = 0; shells_ok && m < nm; ++m) {
+    shells_ok = lib.medium_cshell_offset[m] < lib.medium_cshell_offset[m + 1];
+  }
+  for (int k : lib.medium_cshell)
+    shells_ok = shells_ok && k >= 0 && static_cast<std::size_t>(k) < ncs;
+  check(shells_ok, "/compton media");
   check(lib.transition_cum.size() == lib.transition_energy.size() &&
             lib.transition_secondary.size() == lib.transition_energy.size(),
         "/transitions");
   return lib;
+}
+
+std::vector<double> compton_pz_inverse_cdf(const std::vector<double>& pz_au,
+                                           const std::vector<double>& j, int points) {
+  // Cumulative of the piecewise-linear J at the tabulated points (exact trapezoids), then for
+  // each probability the p_z inside its interval from the quadratic the linear J gives.
+  const std::size_t n = pz_au.size();
+  std::vector<double> cum(n, 0.0);
+  for (std::size_t i = 1; i < n; ++i) {
+    cum[i] = cum[i - 1] + 0.5 * (j[i] + j[i - 1]) * (pz_au[i] - pz_au[i - 1]);
+  }
+  std::vector<double> out(static_cast<std::size_t>(points));
+  std::size_t i = 0;
+  for (int k = 0; k < points; ++k) {
+    const double w = 1.0 - static_cast<double>(k) / (points - 1);
+    const double target = cum[n - 1] * (1.0 - w * w * w);  // u_k = 1 - (1 - k/(points-1))^3
+    while (i + 2 < n && cum[i + 1] < target) ++i;
+    // On [p0, p1] with J(p) = j0 + s (p - p0): j0 d + s d^2 / 2 = target - cum[i], d = p - p0.
+    const double h = pz_au[i + 1] - pz_au[i], r = target - cum[i];
+    const double s = (j[i + 1] - j[i]) / h;
+    double d;
+    if (std::fabs(s) * h < 1e-12 * std::fabs(j[i]) || j[i] + j[i + 1] <= 0) {
+      d = j[i] > 0 ? r / j[i] : 0.0;
+    } else {
+      const double disc = j[i] * j[i] + 2 * s * r;
+      d = 2 * r / (j[i] + std::sqrt(disc > 0 ? disc : 0.0));  // stable root of s d^2/2 + j0 d = r
+    }
+    d = std::min(std::max(d, 0.0), h);
+    out[static_cast<std::size_t>(k)] = (pz_au[i] + d) * kFineStructure;
+  }
+  return out;
 }
 
 bool photon_library_is_current(const std::string& path, const std::string& data_dir) {

@@ -23,6 +23,10 @@
 //    electrons of each process (photoelectron T = E; Klein-Nishina Compton spectrum; uniform
 //    pair sharing). Positron annihilation in flight is not included. Water against NIST
 //    (Hubbell & Seltzer): within 0.2 % up to 1 MeV, +1.5 % at 10 MeV (test prints it).
+//  - Compton profiles J(p_z) per shell (ENDF/B-VIII.0, Biggs et al. 1975 Hartree-Fock), for the
+//    Doppler broadening of the scattered photon (kernels/compton.hh): the cumulative of J on
+//    p_z >= 0 (J is even) with J linear between the tabulated points, inverted at
+//    probabilities that crowd towards 1 (linear in between when sampled).
 #pragma once
 
 #include <string>
@@ -63,6 +67,12 @@ struct PhotonLibrary {
   std::vector<double> shell_binding, shell_num_electrons, shell_fluorescence_energy, shell_xs;
   std::vector<int> transition_secondary, transition_tertiary;
   std::vector<double> transition_energy, transition_probability, transition_cum;
+  // Compton shells (impulse approximation): per element the shells of its Compton profiles;
+  // per shell the binding energy [MeV], the electron count, and the inverse cumulative of |p_z|
+  // [m_e c] at kComptonProfilePoints probabilities (compton_pz_inverse_cdf); per medium the shells
+  // of its elements with the cumulative selection probability (atoms x electrons).
+  std::vector<int> element_cshell_offset, medium_cshell_offset, medium_cshell;
+  std::vector<double> cshell_binding, cshell_electrons, cshell_pz, medium_cshell_cum;
 
   std::size_t num_energies() const { return grid.energy.size(); }
   std::size_t medium_index(const std::string& key) const;  // throws UserError
@@ -70,7 +80,11 @@ struct PhotonLibrary {
   PhotonTablesView view() const;
 };
 
-inline constexpr int kPhotonLibraryFormat = 1;
+// Probabilities at which each shell's inverse cumulative of |p_z| is tabulated.
+inline constexpr int kComptonProfilePoints = 257;
+
+// 2: Compton profiles (Doppler broadening) added.
+inline constexpr int kPhotonLibraryFormat = 2;
 
 // Reads the catalog and the elemental files under data_dir, writes `out_path` (via a temporary
 // file and rename). Returns the built library (path set to out_path).
@@ -93,6 +107,12 @@ std::string default_photon_library_path(const std::string& cache_dir);
 // the interpolated linear mu of every medium in the set. Size = number of grid points.
 std::vector<double> photon_majorant(const PhotonLibrary& lib, const std::vector<int>& media,
                                     const std::vector<double>& densities = {});
+
+// Inverse cumulative of |p_z| [m_e c] of one Compton shell at u_k = 1 - (1 - k/(points-1))^3,
+// k = 0..points-1: probabilities crowd towards 1, where the profile's tail (J ~ p_z^-6) makes
+// the inverse steep (J linear between its tabulated points; see the file comment).
+std::vector<double> compton_pz_inverse_cdf(const std::vector<double>& pz_au,
+                                           const std::vector<double>& j, int points);
 
 // Expected total fluorescence energy [eV] released by the EADL cascade that follows a vacancy
 // in each subshell of `data` (index = subshell index in data.subshells).

@@ -58,6 +58,31 @@ TEST(Compton, ScatteringFunctionRejectionGivesKleinNishinaTimesS) {
   EXPECT_GT(test::chi_square(counts, kn), 10 * test::chi_square_bound(kBins));
 }
 
+// doppler_compton_energy inverts the impulse-approximation relation p_z(E') of compton.hh:
+// pz = 0 gives the Compton formula, and for random E (1 keV - 10 MeV), angles and |p_z| < 0.5
+// m_e c every returned E' gives back the p_z it was asked for (1e-9) and grows with p_z (the
+// root for the sign of p_z, not its mirror image). E' > E - B can come out (forward angles, an
+// electron moving towards the photon); the caller (PhotonTablesPhysics::compton_energy) redraws.
+TEST(Compton, DopplerEnergyInvertsTheImpulseRelation) {
+  RngStream rng(5, 0, 0);
+  int solved = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const double e = 1e-3 * std::pow(1e4, rng.uniform());
+    const double mu = 2 * rng.uniform() - 1;
+    const double a = e / kElectronMassMeV;
+    EXPECT_NEAR(doppler_compton_energy(e, mu, 0.0), e / (1 + a * (1 - mu)), 1e-12 * e);
+    const double pz = rng.uniform() - 0.5;
+    const double ep = doppler_compton_energy(e, mu, pz);
+    if (ep <= 0) continue;  // no E' for this (angle, p_z)
+    ++solved;
+    const double x = ep / kElectronMassMeV;
+    const double back = (x * (1 + a * (1 - mu)) - a) / std::sqrt(a * a + x * x - 2 * a * x * mu);
+    ASSERT_NEAR(back, pz, 1e-9) << e << " " << mu;
+    EXPECT_GT(doppler_compton_energy(e, mu, pz + 1e-3), ep) << e << " " << mu << " " << pz;
+  }
+  EXPECT_GT(solved, 90000);
+}
+
 TEST(Rayleigh, ThomsonShapeWithConstantFormFactor) {
   // F^2 constant: x^2 uniform in [0, x2_max], hence mu uniform before the Thomson factor.
   const auto inverse = [](double u, double x2_max) { return u * x2_max; };

@@ -6,12 +6,13 @@
 // benchmarks/independent_liver_saf.py: same phantom, media and ENDF/B-VIII.0 data, but its own
 // mixing of cross sections, Woodcock tracking, Rayleigh sampling (numerical inverse cumulative
 // of F^2) and Compton sampling (plain rejection from a uniform cos theta). Its answers are stored
-// below with the command that produced them. Two sensitivities are measured in both codes, by
-// running the engine's transport on its own tables with one process changed
-// (VariantPhysics): coherent scattering removed, and electron binding removed from the Compton
-// angular distribution (S(x) = Z, free-electron Klein-Nishina). If the engine's physics is right,
-// its AF and both of its sensitivities agree with the independent code; the deficit against
-// ICRP 133 is printed, not asserted (it is what this diagnostic explains).
+// below with the command that produced them. Three sensitivities are measured in both codes, by
+// running the engine's transport on its own tables with one process changed (VariantPhysics),
+// from a baseline without Doppler broadening: coherent scattering removed, electron binding
+// removed from the Compton angular distribution (S(x) = Z, free-electron Klein-Nishina), and
+// Doppler broadening switched on (the engine's default). If the engine's physics is right, its
+// AFs and its sensitivities agree with the independent code; the deficit against ICRP 133 is
+// printed, not asserted (it is what this diagnostic explains).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,6 +38,7 @@ struct VariantPhysics {
   PhotonTablesPhysics base;
   bool rayleigh = true;  // false: no coherent scattering (removed from mu and from sampling)
   bool binding = true;   // false: Compton angles from free-electron Klein-Nishina (S = const)
+  bool doppler = true;   // false: no Doppler broadening (free-electron E' for the drawn angle)
 
   int energy_index(double e) const { return base.energy_index(e); }
   double mass_mu_total(int medium, int i, double e) const {
@@ -60,6 +62,13 @@ struct VariantPhysics {
   }
   double rayleigh_x2(int medium, double u, double x2_max) const {
     return base.rayleigh_x2(medium, u, x2_max);
+  }
+  template <class Rng>
+  double compton_energy(int medium, double e, double mu, double eps_free, Rng& rng,
+                        double* b) const {
+    if (doppler) return base.compton_energy(medium, e, mu, eps_free, rng, b);
+    *b = 0;
+    return eps_free * e;
   }
   template <class Rng>
   int photoelectric(int medium, int i, double e, Rng& rng, double* fluo, int max_fluo,
@@ -98,11 +107,13 @@ AfResult liver_af(const PhotonJob& job, const VariantPhysics& physics, std::uint
 }
 
 // Independent answers, benchmarks/independent_liver_saf.py --phantom <cache>/phantoms/AF.h5
-// --data ../shared --histories 1000000 --batches 20 [--no-rayleigh | --free-compton]
-// (seeds 1, 2, 2; 2026-11-21): liver self-AF and its 1-sigma.
+// --data ../shared --histories 1000000 --batches 20 [--no-rayleigh | --free-compton |
+// --doppler] (seeds 1, 2, 2, 3; 2026-11-21): liver self-AF and its 1-sigma. The first three
+// have no Doppler broadening (the engine's variants switch it off to match).
 constexpr AfResult kIndependentBase{0.27676, 0.00046 / 0.27676};
 constexpr AfResult kIndependentNoRayleigh{0.27609, 0.00039 / 0.27609};
 constexpr AfResult kIndependentFreeCompton{0.27205, 0.00035 / 0.27205};
+constexpr AfResult kIndependentDoppler{0.27832, 0.00030 / 0.27832};
 
 // ICRP 133 AF liver <- liver, photons 0.05 MeV, scaled to the voxel mass
 // (../shared/validation/README.md): SAF 0.15900 /kg x 1.81 kg = 0.28779 absorbed fraction.
@@ -120,9 +131,10 @@ TEST(PhotonLiverLowEnergy, EngineAndIndependentCodeAgreeWithTheSameSensitivities
   const PhotonJob job(test::female(), test::photons(), c);
   const PhotonHistoryFunctor h = job.history();
   const std::uint64_t n = 1000000;
-  const AfResult base = liver_af(job, VariantPhysics{h.physics, true, true}, n);
-  const AfResult no_rayleigh = liver_af(job, VariantPhysics{h.physics, false, true}, n);
-  const AfResult free_compton = liver_af(job, VariantPhysics{h.physics, true, false}, n);
+  const AfResult base = liver_af(job, VariantPhysics{h.physics, true, true, false}, n);
+  const AfResult no_rayleigh = liver_af(job, VariantPhysics{h.physics, false, true, false}, n);
+  const AfResult free_compton = liver_af(job, VariantPhysics{h.physics, true, false, false}, n);
+  const AfResult doppler = liver_af(job, VariantPhysics{h.physics, true, true, true}, n);
   auto show = [](const char* what, const AfResult& e, const AfResult& i) {
     std::printf(
         "AF liver self 0.05 MeV %-13s engine %.5f (+- %.2f %%) independent %.5f "
@@ -133,10 +145,14 @@ TEST(PhotonLiverLowEnergy, EngineAndIndependentCodeAgreeWithTheSameSensitivities
   show("baseline", base, kIndependentBase);
   show("no Rayleigh", no_rayleigh, kIndependentNoRayleigh);
   show("free Compton", free_compton, kIndependentFreeCompton);
+  show("Doppler", doppler, kIndependentDoppler);
   ASSERT_LT(base.rel_unc, 0.003) << "not enough histories for a meaningful check";
 
   // The absolute AF: 4 combined sigma (about 0.9 %).
   EXPECT_NEAR(base.af / kIndependentBase.af, 1.0, 4 * combined_sigma(base, kIndependentBase));
+  // The engine as it runs (Doppler broadening on) against the independent code with it.
+  EXPECT_NEAR(doppler.af / kIndependentDoppler.af, 1.0,
+              4 * combined_sigma(doppler, kIndependentDoppler));
 
   // The sensitivities, as ratios to each code's own baseline.
   const double engine_rayleigh = no_rayleigh.af / base.af;
@@ -153,6 +169,13 @@ TEST(PhotonLiverLowEnergy, EngineAndIndependentCodeAgreeWithTheSameSensitivities
                                       combined_sigma(kIndependentFreeCompton, kIndependentBase));
   EXPECT_NEAR(engine_rayleigh, indep_rayleigh, 4 * s_rayleigh);
   EXPECT_NEAR(engine_binding, indep_binding, 4 * s_binding);
+  const double engine_doppler = doppler.af / base.af;
+  const double indep_doppler = kIndependentDoppler.af / kIndependentBase.af;
+  std::printf("sensitivity Doppler broadening: engine %+.2f %%, independent %+.2f %%\n",
+              100 * (engine_doppler - 1), 100 * (indep_doppler - 1));
+  EXPECT_NEAR(engine_doppler, indep_doppler,
+              4 * std::hypot(combined_sigma(doppler, base),
+                             combined_sigma(kIndependentDoppler, kIndependentBase)));
   // Binding is a real, resolved effect in both codes (about -1.7 %): the check has teeth.
   EXPECT_LT(engine_binding, 1.0 - 3 * combined_sigma(free_compton, base));
 }

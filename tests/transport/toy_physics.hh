@@ -26,6 +26,12 @@ struct ToyPhysics {
   GD_HOST_DEVICE double scattering_function_max(int) const { return 1.0; }
   GD_HOST_DEVICE double rayleigh_x2(int, double u, double x2_max) const { return u * x2_max; }
   template <class Rng>
+  GD_HOST_DEVICE double compton_energy(int, double e, double, double eps_free, Rng&,
+                                       double* binding) const {
+    *binding = 0;  // toy: free electrons at rest, no Doppler broadening
+    return eps_free * e;
+  }
+  template <class Rng>
   GD_HOST_DEVICE int photoelectric(int, int, double e, Rng&, double* fluo, int max_fluo,
                                    double* photoelectron) const {
     *photoelectron = 0;  // toy: all absorbed energy stays local (no electron transport here)
