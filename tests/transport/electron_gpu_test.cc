@@ -3,8 +3,7 @@
 // the GPU's fixed-point bookkeeping is exact. Skipped without a CUDA device (label gpu).
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <set>
+#include <string>
 
 #include "host/cuda_devices.hh"
 #include "host/job_runner.hh"
@@ -27,23 +26,8 @@ TEST(GpuElectron, CpuAndGpuAgreeWithinStatistics) {
       req.particle = particle;
       req.energy_mev = e;
       req.histories = 400000;
-      req.backend = "cpu";
-      const RunResult cpu = run_job(req, phantom, library);
-      req.backend = "cuda";
-      req.seed = 2;  // independent streams: the comparison is statistical
-      const RunResult gpu = run_job(req, phantom, library);
-      ASSERT_EQ(cpu.targets.size(), gpu.targets.size());
-      const auto [chi2, dof] = test::af_chi_square(cpu, gpu);
-      ASSERT_GT(dof, 0);
-      std::printf("CPU vs GPU, %s %.2f MeV: chi2 = %.1f for %d targets; GPU %.3g histories/s\n",
-                  particle, e, chi2, dof, gpu.histories_per_s);
-      EXPECT_LT(chi2, dof + 6 * std::sqrt(2.0 * dof) + 6) << particle << " " << e << " MeV";
-      double absorbed = 0;
-      std::set<int> counted;
-      for (const auto& t : gpu.targets) {
-        if (t.ids.size() == 1 && counted.insert(t.ids[0]).second) absorbed += t.af;
-      }
-      EXPECT_NEAR(absorbed + gpu.escaped_fraction, 1.0, 1e-9);
+      test::expect_cpu_gpu_agree(req, phantom, library,
+                                 std::string(particle) + " " + std::to_string(e) + " MeV", 1, 6.0);
     }
   }
 }
