@@ -441,8 +441,10 @@ double job_cost(const PlanJob& job, const std::string& electron_transport,
   static constexpr double kPhotonLocal[] = {2.34, 1.92, 3.92, 6.18, 5.68, 3.49, 3.75, 2.55};
   static constexpr double kPhotonTransport[] = {1.04, 0.97, 6.52, 9.58, 17.0, 24.5, 37.8, 62.4};
   static constexpr double kElectron[] = {0.245, 0.206, 5.51, 11.2, 18.7, 43.4, 95.1, 293};
-  static constexpr double kPhotonRejection[] = {1.07, 1.07, 2.60, 4.03, 4.00, 4.20, 6.60, 13.2};
-  static constexpr double kElectronRejection[] = {0.19, 0.19, 0.31, 0.40, 0.65, 2.57, 10.4, 47.4};
+  // With range rejection (the default): re-measured after Doppler broadening and Wcc = 50 keV.
+  static constexpr double kPhotonRejection[] = {1.08, 0.952, 2.67, 5.38, 4.34, 4.03, 4.92, 7.72};
+  static constexpr double kElectronRejection[] = {0.172, 0.163, 0.315, 0.378,
+                                                  0.588, 1.98,  5.62,  23.9};
   const bool rejection = range_rejection != "off";
   const double* table = job.particle != "photon" ? (rejection ? kElectronRejection : kElectron)
                         : electron_transport == "local"

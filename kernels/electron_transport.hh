@@ -31,11 +31,11 @@
 //   the random hinge: the next step starts there with that medium's tables); voxels of the same
 //   medium and density are crossed without stopping. Energy lost on a segment is deposited at a
 //   uniformly random point of that segment (the soft loss is spread uniformly along the path).
-// - Tracking cut-off: below absorption_mev (default 10 keV = Wcc: a 10 keV electron has a CSDA
-//   range of 2.5 um in water) the residual kinetic energy is deposited where the particle
-//   stops. A positron then annihilates at rest into two back-to-back 511 keV photons.
-//   Positrons also annihilate in flight (two photons, Heitler cross section from the tables,
-//   annihilate_in_flight()) as a third hard-event channel.
+// - Tracking cut-off: below absorption_mev (default 10 keV, below Wcc = 50 keV: a 10 keV
+//   electron has a CSDA range of 2.5 um in water) the residual kinetic energy is deposited
+//   where the particle stops. A positron then annihilates at rest into two back-to-back 511 keV
+//   photons. Positrons also annihilate in flight (two photons, Heitler cross section from the
+//   tables, annihilate_in_flight()) as a third hard-event channel.
 // - Density: the tables hold linear quantities at the medium's nominal density; a voxel of
 //   density rho scales cross sections and stopping powers by rho / rho_nominal and lengths by
 //   the inverse (the steps are computed in nominal-density centimetres).

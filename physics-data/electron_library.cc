@@ -22,7 +22,7 @@ namespace {
 // 2: soft range and soft straggling tables added; 3: positron annihilation; 4: source files
 // recorded with SHA-256 instead of CRC-32; 5: lambda_1, lambda_2 include the soft inelastic
 // deflections (an older file is refused, so it is rebuilt).
-constexpr int kFormatVersion = 5;
+constexpr int kFormatVersion = 6;  // 6: default Wcc 50 keV (was 10 keV)
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -525,6 +525,8 @@ bool electron_library_is_current(const ElectronLibrary& lib,
                                  const std::vector<std::string>& medium_names,
                                  const std::string& data_dir) {
   if (lib.medium_names() != medium_names) return false;
+  const ElectronLibraryOptions defaults;
+  if (lib.wcc_mev() != defaults.wcc_mev || lib.wcr_mev() != defaults.wcr_mev) return false;
   for (const SourceFileRecord& rec : lib.sources()) {
     const SourceFileRecord now = checksum_file(data_dir + "/" + rec.path, rec.path);
     if (now.size != rec.size || now.sha256 != rec.sha256) return false;

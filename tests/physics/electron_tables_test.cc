@@ -416,10 +416,16 @@ TEST(ElectronTables, GridInterpolationError) {
         EXPECT_NEAR(slope * (w.s_col(t, pos) + w.s_rad(t, pos)), 1.0, 5e-3) << t;
       }
       worst = std::max({worst, r1, r2, r3});
-      if (t > 0.05) {  // away from the thresholds at 2 Wcc and Wcr
-        EXPECT_LT(rel(ElectronQuantity::kHardInelasticXs, w.hard_inelastic_xs(t, 0.01, pos)), 5e-3)
+      // Away from the thresholds at 2 Wcc (Moller; Wcc for Bhabha) and Wcr.
+      if (t > 3 * lib.wcc_mev()) {
+        EXPECT_LT(
+            rel(ElectronQuantity::kHardInelasticXs, w.hard_inelastic_xs(t, lib.wcc_mev(), pos)),
+            5e-3)
             << t;
-        EXPECT_LT(rel(ElectronQuantity::kHardBremsXs, w.hard_brems_xs(t, 0.01, pos)), 5e-3) << t;
+      }
+      if (t > 5 * lib.wcr_mev()) {
+        EXPECT_LT(rel(ElectronQuantity::kHardBremsXs, w.hard_brems_xs(t, lib.wcr_mev(), pos)), 5e-3)
+            << t;
       }
     }
   }
@@ -443,8 +449,8 @@ TEST(ElectronTables, EnergyAfterSoftPath) {
         const double path = rs - lib.value(ElectronQuantity::kSoftRange, p, 0, t2);
         EXPECT_NEAR(electron_energy_after_soft_path(v, p, 0, t, path) / t2, 1.0, 1e-9) << t;
       }
-      const double s_soft =
-          w.s_col_restricted(t, 0.01, p == 1) + w.s_rad_restricted(t, 0.01, p == 1);
+      const double s_soft = w.s_col_restricted(t, lib.wcc_mev(), p == 1) +
+                            w.s_rad_restricted(t, lib.wcr_mev(), p == 1);
       const double step = 1e-3 * t / s_soft;  // loses ~0.1 % of T
       const double lost = t - electron_energy_after_soft_path(v, p, 0, t, step);
       EXPECT_NEAR(lost / (s_soft * step), 1.0, 5e-3) << t;
