@@ -7,10 +7,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -31,23 +29,6 @@ using test::electrons;
 using test::female;
 using test::photons;
 using test::region_label_bins;
-
-// (particle, target, energy) -> expected SAF (kg^-1) from the validation file.
-std::map<std::tuple<std::string, std::string, double>, double> references() {
-  std::ifstream in(std::string(GPUDOSE_TEST_DATA_DIR) + "/validation/icrp133-af-liver-source.csv");
-  EXPECT_TRUE(in.good()) << "validation file missing";
-  std::map<std::tuple<std::string, std::string, double>, double> refs;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream s(line);
-    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
-    if (f.size() < 9) continue;
-    refs[{f[1], f[3], std::stod(f[4])}] = std::stod(f[8]);
-  }
-  return refs;
-}
 
 struct Saf {
   double saf, rel_unc;
@@ -85,7 +66,8 @@ std::vector<Saf> liver_source_safs(int particle, ElectronMode mode, double e, st
 const char* kTargets[4] = {"Liver", "Kidneys", "Spleen", "AI"};
 
 void check_electrons(double e, std::uint64_t n, double cross_tol) {
-  const auto refs = references();
+  const auto refs = test::icrp133_references();
+  ASSERT_EQ(refs.size(), 24u) << "validation file missing or incomplete";
   const auto safs = liver_source_safs(1, ElectronMode::kTransport, e, n);
   for (int t = 0; t < 4; ++t) {
     const double ref = refs.at({"electron", kTargets[t], e});
@@ -214,7 +196,8 @@ TEST(ElectronRunSlow, LiverSourceCrossFireMatchesIcrp133) {
 // Photon sources with their electrons transported (reported; the 0.5 MeV liver, kidneys and AI
 // asserted with the photon-transport tolerances, 3 % self and 5 % cross-fire).
 TEST(ElectronRunSlow, PhotonSafsWithElectronsTransported) {
-  const auto refs = references();
+  const auto refs = test::icrp133_references();
+  ASSERT_EQ(refs.size(), 24u) << "validation file missing or incomplete";
   for (double e : {0.05, 0.5, 2.0}) {
     const auto safs = liver_source_safs(0, ElectronMode::kTransport, e, 300000);
     for (int t = 0; t < 4; ++t) {

@@ -5,10 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "host/cpu_runner.hh"
@@ -108,29 +106,12 @@ TEST(PhotonRun, BitIdenticalForThreadsBatchesAndInterleaving) {
   EXPECT_EQ(manual, reference);
 }
 
-// ../shared/validation/icrp133-af-liver-source.csv, photon rows: (target, energy) -> expected.
-std::map<std::pair<std::string, double>, double> icrp133_photon_references() {
-  std::ifstream in(std::string(GPUDOSE_TEST_DATA_DIR) + "/validation/icrp133-af-liver-source.csv");
-  EXPECT_TRUE(in.good()) << "validation file missing";
-  std::map<std::pair<std::string, double>, double> refs;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream s(line);
-    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
-    if (f.size() < 9 || f[1] != "photon") continue;
-    refs[{f[3], std::stod(f[4])}] = std::stod(f[8]);
-  }
-  return refs;
-}
-
 // AF, liver source, photons: the SAFs of Liver (self, voxel-mass scaled as the validation
 // README prescribes), Kidneys, Spleen and AI (lungs 96-99) against ICRP 133. Electrons set in
 // motion deposit locally (kerma): at these energies their ranges are far below organ sizes.
 TEST(PhotonRun, LiverSourceMatchesIcrp133) {
-  const auto refs = icrp133_photon_references();
-  ASSERT_EQ(refs.size(), 12u);
+  const auto refs = test::icrp133_references();
+  ASSERT_EQ(refs.size(), 24u);  // 12 photon and 12 electron rows
   const Phantom& ph = female();
   const std::vector<std::pair<std::string, std::string>> targets = {
       {"Liver", "liver"}, {"Kidneys", "kidneys"}, {"Spleen", "spleen"}, {"AI", "lungs"}};
@@ -152,7 +133,7 @@ TEST(PhotonRun, LiverSourceMatchesIcrp133) {
     test::run_on_cpu(job, stats, 10000, n);
     for (std::size_t t = 0; t < targets.size(); ++t) {
       const double saf = stats.mean_mev(t) / e / masses[t];
-      const double ref = refs.at({targets[t].first, e});
+      const double ref = refs.at({"photon", targets[t].first, e});
       const double unc = stats.rel_unc(t);
       const double tol = t == 0 ? 0.03 : 0.05;
       std::printf(

@@ -3,9 +3,13 @@
 #pragma once
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "host/cpu_runner.hh"
@@ -37,6 +41,24 @@ inline const ElectronLibrary& electrons() {
 inline const Phantom& female() {
   static const Phantom p = load_phantom("female", GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
   return p;
+}
+
+// ../shared/validation/icrp133-af-liver-source.csv: (particle, target, energy) -> the SAF to
+// compare with (saf_expected_voxel_mass_per_kg: self voxel-mass scaled, cross-fire direct, as
+// the validation README prescribes). Empty when the file is missing (the caller asserts).
+inline std::map<std::tuple<std::string, std::string, double>, double> icrp133_references() {
+  std::ifstream in(std::string(GPUDOSE_TEST_DATA_DIR) + "/validation/icrp133-af-liver-source.csv");
+  std::map<std::tuple<std::string, std::string, double>, double> refs;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream s(line);
+    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
+    if (f.size() < 9) continue;
+    refs[{f[1], f[3], std::stod(f[4])}] = std::stod(f[8]);
+  }
+  return refs;
 }
 
 // Tally bins (phantom labels) whose organ ID belongs to the region.
