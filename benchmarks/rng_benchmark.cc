@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "host/cuda_devices.hh"
+#include "host/run/cuda_devices.hh"
 #include "kernels/launch.hh"
 #include "kernels/rng_fill.hh"
 

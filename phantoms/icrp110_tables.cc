@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "host/user_error.hh"
-#include "phantoms/tar_gz.hh"
+#include "host/foundation/tar_gz.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/itk_error.hh"
 
 namespace gpudose {

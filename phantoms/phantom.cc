@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/boundary_distance.hh"
 
 namespace gpudose {

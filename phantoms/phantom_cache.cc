@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <sstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/sha256.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/boundary_distance.hh"
-#include "phantoms/file_checksum.hh"
-#include "phantoms/hdf5_handle.hh"
 #include "phantoms/icrp_slices_import.hh"
 #include "phantoms/opendose_import.hh"
 

@@ -11,7 +11,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/itk_error.hh"
 
 namespace gpudose {

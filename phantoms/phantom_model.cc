@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "host/user_error.hh"
-#include "phantoms/closest_names.hh"
+#include "host/foundation/closest_names.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

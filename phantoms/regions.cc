@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "host/user_error.hh"
-#include "phantoms/closest_names.hh"
+#include "host/foundation/closest_names.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -10,10 +10,10 @@
 #include <set>
 #include <sstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/sha256.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/atomic_weights.hh"
-#include "phantoms/file_checksum.hh"
-#include "phantoms/hdf5_handle.hh"
 
 namespace gpudose {
 namespace {

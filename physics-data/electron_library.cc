@@ -12,8 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "host/user_error.hh"
-#include "phantoms/hdf5_handle.hh"
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/user_error.hh"
 #include "physics-data/electron_medium_physics.hh"
 
 namespace gpudose {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/electron_tables.hh"
 
 namespace gpudose {

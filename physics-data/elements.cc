@@ -8,7 +8,7 @@
 #include <array>
 #include <cctype>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "phantoms/hdf5_handle.hh"
+#include "host/foundation/hdf5_handle.hh"
 
 namespace gpudose {
 

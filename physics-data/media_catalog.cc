@@ -4,7 +4,7 @@
 #include <cctype>
 #include <utility>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/interpolation.hh"
 #include "physics-data/elements.hh"
 #include "physics-data/hdf5_io.hh"

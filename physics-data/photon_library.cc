@@ -9,12 +9,12 @@
 #include <set>
 #include <sstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/sha256.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/constants.hh"
 #include "physics-data/elements.hh"
 #include "physics-data/hdf5_io.hh"
 #include "physics-data/media_catalog.hh"
-#include "physics-data/sha256.hh"
 
 namespace gpudose {
 namespace {

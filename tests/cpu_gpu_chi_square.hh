@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
-#include "host/job_runner.hh"
-#include "host/run_result.hh"
+#include "host/run/job_runner.hh"
+#include "host/run/run_result.hh"
 
 namespace gpudose::test {
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "host/cuda_devices.hh"
+#include "host/run/cuda_devices.hh"
 #include "kernels/atomics.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/fixed_energy.hh"

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "tests/test_tmp.hh"
 
 namespace gpudose {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/icrp110_tables.hh"
 #include "phantoms/opendose_import.hh"
 #include "test_phantoms.hh"

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "host/user_error.hh"
-#include "phantoms/closest_names.hh"
-#include "phantoms/file_checksum.hh"
+#include "host/foundation/closest_names.hh"
+#include "host/foundation/sha256.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/icrp_slices_import.hh"
 #include "phantoms/opendose_import.hh"
 #include "phantoms/phantom.hh"

@@ -10,7 +10,7 @@
 
 #include <filesystem>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "test_phantoms.hh"
 #include "tests/test_tmp.hh"
 

@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "phantoms/opendose_import.hh"
 #include "test_phantoms.hh"
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "host/cuda_devices.hh"
+#include "host/run/cuda_devices.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/launch_cuda.cuh"
 #include "kernels/voxel_phantom.hh"

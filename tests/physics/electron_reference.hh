@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "phantoms/hdf5_handle.hh"
+#include "host/foundation/hdf5_handle.hh"
 #include "phantoms/icrp110_tables.hh"
 
 namespace gpudose::testref {

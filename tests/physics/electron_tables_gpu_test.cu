@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "host/cuda_devices.hh"
+#include "host/run/cuda_devices.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/electron_tables.hh"
 #include "kernels/launch_cuda.cuh"

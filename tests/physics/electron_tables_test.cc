@@ -11,9 +11,9 @@
 #include <fstream>
 #include <map>
 
-#include "host/user_error.hh"
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/philox.hh"
-#include "phantoms/hdf5_handle.hh"
 #include "physics-data/electron_library.hh"
 #include "physics-data/electron_medium_physics.hh"
 #include "tests/physics/electron_reference.hh"

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 
 namespace gpudose {
 namespace {

@@ -12,7 +12,7 @@
 #include <map>
 #include <sstream>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "physics-data/hdf5_io.hh"
 #include "physics-data/photon_library.hh"
 

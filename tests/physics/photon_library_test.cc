@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include "host/user_error.hh"
+#include "host/foundation/user_error.hh"
 #include "kernels/philox.hh"
 #include "kernels/photon_physics.hh"
 #include "physics-data/media_catalog.hh"

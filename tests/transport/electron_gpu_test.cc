@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "host/cuda_devices.hh"
-#include "host/job_runner.hh"
+#include "host/run/cuda_devices.hh"
+#include "host/run/job_runner.hh"
 #include "phantoms/phantom_cache.hh"
 #include "tests/cpu_gpu_chi_square.hh"
 

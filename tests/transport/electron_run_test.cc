@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "host/cpu_runner.hh"
-#include "host/job_runner.hh"
-#include "host/photon_job.hh"
-#include "host/scheduler.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/job_runner.hh"
+#include "host/run/photon_job.hh"
+#include "host/run/scheduler.hh"
 #include "kernels/launch.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"

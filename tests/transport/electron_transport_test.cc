@@ -10,12 +10,12 @@
 #include <memory>
 #include <vector>
 
-#include "host/alias_table.hh"
-#include "host/cpu_runner.hh"
-#include "host/job_runner.hh"
-#include "host/majorant_builder.hh"
-#include "host/photon_job.hh"
-#include "host/scheduler.hh"
+#include "host/run/alias_table.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/job_runner.hh"
+#include "host/run/majorant_builder.hh"
+#include "host/run/photon_job.hh"
+#include "host/run/scheduler.hh"
 #include "phantoms/boundary_distance.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "host/alias_table.hh"
+#include "host/run/alias_table.hh"
 #include "kernels/compton.hh"
 #include "kernels/direction.hh"
 #include "kernels/philox.hh"

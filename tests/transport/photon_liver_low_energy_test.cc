@@ -22,9 +22,9 @@
 #include <thread>
 #include <vector>
 
-#include "host/cpu_runner.hh"
-#include "host/photon_job.hh"
-#include "host/scheduler.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/photon_job.hh"
+#include "host/run/scheduler.hh"
 #include "phantoms/regions.hh"
 #include "tests/transport/test_data.hh"
 

@@ -9,9 +9,9 @@
 #include <memory>
 #include <thread>
 
-#include "host/cpu_runner.hh"
-#include "host/photon_job.hh"
-#include "host/scheduler.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/photon_job.hh"
+#include "host/run/scheduler.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/photon_library.hh"
 #include "tests/transport/test_data.hh"

@@ -9,10 +9,10 @@
 #include <memory>
 #include <vector>
 
-#include "host/alias_table.hh"
-#include "host/cpu_runner.hh"
-#include "host/majorant_builder.hh"
-#include "host/scheduler.hh"
+#include "host/run/alias_table.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/majorant_builder.hh"
+#include "host/run/scheduler.hh"
 #include "tests/transport/toy_physics.hh"
 
 namespace gpudose {

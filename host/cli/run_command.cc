@@ -1,0 +1,117 @@
+// `gpudose run`: one job to its stop rule, progress on stderr, a summary table on stdout and
+// result files (-o FILE.json|.csv|.h5) with full provenance. The work is in job_runner.cc.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "host/cli/cli.hh"
+#include "host/cli/data_dir.hh"
+#include "host/run/job_runner.hh"
+#include "host/run/run_result.hh"
+#include "phantoms/phantom_cache.hh"
+
+namespace gpudose {
+namespace {
+
+struct RunOptions {
+  JobRequest job;
+  std::string model = "female";
+  std::vector<std::string> outputs;
+  std::size_t top = 12;
+  bool quiet = false;
+};
+
+void run(const RunOptions& o, const GlobalOptions& global) {
+  validate_job_request(o.job);
+  for (const auto& path : o.outputs) check_output_path(path);
+  std::function<void(const std::string&)> log;
+  if (!o.quiet) log = [](const std::string& line) { std::cerr << "gpudose: " << line << "\n"; };
+  const std::string data_dir = resolve_data_dir(global.data_dir);
+  const std::string cache_dir = resolve_cache_dir(global.cache_dir);
+  const Phantom phantom = load_phantom(o.model, data_dir, cache_dir);
+  const PhotonLibrary library = ensure_photon_library(data_dir, cache_dir, log);
+
+  RunResult r = run_job(o.job, phantom, library, log);
+  r.provenance.insert(r.provenance.begin() + 3, {"command", global.command_line});
+  for (const auto& path : o.outputs) write_run_result(r, path);
+
+  std::cout << "gpudose run: " << r.model << ", source " << r.source << " (" << r.source_sampling
+            << "), " << r.particle << " " << r.energy_mev << " MeV, seed " << r.seed << ", "
+            << r.histories << " histories in " << r.batches << " batches (stop: " << r.stop_reason
+            << "), " << r.backend << ", " << r.wall_s << " s, " << r.histories_per_s
+            << " histories/s\n";
+  std::cout << "electron transport: ";
+  if (r.electron_transport == "local") {
+    std::cout << "local (kerma approximation)";
+  } else {
+    std::cout << "transport (class II condensed history, cut-off " << o.job.electron_cutoff_mev
+              << " MeV, range rejection " << o.job.range_rejection << ")";
+  }
+  std::cout << "; photon cut-off " << r.photon_cutoff_mev
+            << " MeV; energy escaping the phantom: " << 100 * r.escaped_fraction
+            << " % of emitted\n";
+  if (r.particle == "positron") {
+    std::cout << "positron source: AF, SAF and S are per emitted energy T + 2 m c^2 = "
+              << r.energy_mev + 1.02199779 << " MeV (the annihilation photons included)\n";
+  }
+  std::cout << run_result_summary(r, o.top);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, GlobalOptions& global) {
+  auto o = std::make_shared<RunOptions>();
+  JobRequest& j = o->job;
+  auto* cmd =
+      app.add_subcommand("run", "Absorbed fractions for one source region, particle and energy");
+  cmd->add_option("--model", o->model, "female|AF or male|AM")->capture_default_str();
+  cmd->add_option("--source", j.source,
+                  "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...)")
+      ->required();
+  cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV")->required();
+  cmd->add_option("--particle", j.particle, "photon, electron or positron")->capture_default_str();
+  cmd->add_option("--electrons", j.electrons,
+                  "Electrons set in motion by photons: transport (coupled transport) or local "
+                  "(kerma approximation, faster)")
+      ->capture_default_str();
+  cmd->add_option("--electron-cutoff", j.electron_cutoff_mev,
+                  "Electron/positron tracking cut-off (kinetic energy), MeV")
+      ->capture_default_str();
+  cmd->add_option("--range-rejection", j.range_rejection,
+                  "on: an electron that cannot leave its region is slowed down in place (its "
+                  "bremsstrahlung and annihilation photons still emitted; faster), off: tracked "
+                  "to the cut-off")
+      ->capture_default_str();
+  cmd->add_option("--histories", j.histories,
+                  "Histories to run (default 1e6; with --uncertainty: the cap, default 1e10)")
+      ->transform(positive_count());
+  cmd->add_option("--uncertainty", j.uncertainty,
+                  "Stop at this relative 1-sigma uncertainty of the source self-absorption "
+                  "(e.g. 0.01)");
+  cmd->add_option("--uncertainty-target", j.uncertainty_target,
+                  "Target region the --uncertainty rule applies to (default: the source)");
+  cmd->add_option("--time-limit", j.time_limit_s,
+                  "Stop issuing batches after this many seconds (result: the completed batches)");
+  cmd->add_option("--seed", j.seed, "Run seed")->capture_default_str();
+  cmd->add_option("--backend", j.backend, "auto|cpu|cuda")->capture_default_str();
+  cmd->add_option("--devices", j.devices, "CUDA devices, e.g. 0,1, or all")->capture_default_str();
+  cmd->add_option("--threads", j.threads, "CPU worker threads (default: all cores)");
+  cmd->add_option("--batch-size", j.batch_size,
+                  "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
+      ->transform(positive_count());
+  cmd->add_option("--sampling", j.sampling,
+                  "Source sampling: volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
+      ->capture_default_str();
+  cmd->add_option("--cutoff", j.cutoff_mev, "Photon cut-off energy, MeV")->capture_default_str();
+  cmd->add_option("--majorant-block", j.majorant_block,
+                  "Voxels per edge of a Woodcock majorant block (speed only)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("-o,--output", o->outputs, "Result file(s): .json, .csv or .h5");
+  cmd->add_option("--top", o->top, "Rows in the summary table")->capture_default_str();
+  cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
+  cmd->callback([o, &global]() { run(*o, global); });
+}
+
+}  // namespace gpudose

@@ -1,0 +1,383 @@
+#include "host/run/job_runner.hh"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "host/foundation/build_info.hh"
+#include "host/foundation/user_error.hh"
+#include "host/run/backend.hh"
+#include "host/run/cpu_runner.hh"
+#include "host/run/cuda_photon_runner.hh"
+#include "host/run/photon_job.hh"
+#include "host/run/scheduler.hh"
+#include "kernels/constants.hh"
+#include "phantoms/regions.hh"
+#include "physics-data/media_catalog.hh"
+
+namespace gpudose {
+namespace {
+
+constexpr std::uint64_t kDefaultHistories = 1000000;
+constexpr std::uint64_t kDefaultUncertaintyCap = 10000000000ull;  // 1e10
+constexpr std::uint64_t kDefaultBatchesForFixedN = 100;
+constexpr std::uint64_t kDefaultBatchForUncertainty = 20000;
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string join_checksums(const std::vector<std::pair<std::string, std::string>>& list) {
+  std::string s;
+  for (const auto& [file, sum] : list) s += (s.empty() ? "" : "; ") + file + " " + sum;
+  return s;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+int particle_code(const std::string& particle) {
+  return particle == "electron" ? 1 : (particle == "positron" ? 2 : 0);
+}
+
+// Energy one history emits: a source positron's history includes its 2 m c^2 of annihilation.
+double emitted_mev(const JobRequest& o) {
+  return o.energy_mev + (o.particle == "positron" ? 2 * kElectronMassMeV : 0.0);
+}
+
+void validate_job_request(const JobRequest& o) {
+  if (o.particle != "photon" && o.particle != "electron" && o.particle != "positron") {
+    throw UserError("unknown particle '" + o.particle + "'",
+                    "expected photon, electron or positron", "use --particle photon");
+  }
+  if (o.electrons != "transport" && o.electrons != "local") {
+    throw UserError("unknown --electrons mode '" + o.electrons + "'", "expected transport or local",
+                    "use --electrons transport (default) or --electrons local");
+  }
+  if (o.particle != "photon" && o.electrons == "local") {
+    throw UserError("--electrons local applies to photon sources",
+                    "a " + o.particle + " source is always transported",
+                    "leave --electrons out for --particle " + o.particle);
+  }
+  if (o.range_rejection != "on" && o.range_rejection != "off") {
+    throw UserError("unknown --range-rejection mode '" + o.range_rejection + "'",
+                    "expected on or off", "use --range-rejection on (default) or off");
+  }
+  if (!(o.electron_cutoff_mev >= 1e-3 && o.electron_cutoff_mev <= 1.0)) {
+    throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
+                    "got " + number(o.electron_cutoff_mev),
+                    "the default is 0.01 MeV (the tables start at 1 keV)");
+  }
+  if (!(o.energy_mev > 0) || !std::isfinite(o.energy_mev)) {
+    throw UserError("--energy must be a positive number of MeV", "got " + number(o.energy_mev),
+                    "e.g. --energy 0.5");
+  }
+  if (!(o.uncertainty >= 0 && o.uncertainty < 1)) {
+    throw UserError("--uncertainty must be a relative uncertainty in (0, 1)",
+                    "got " + number(o.uncertainty), "e.g. --uncertainty 0.01 for 1 %");
+  }
+  if (!(o.time_limit_s >= 0)) {
+    throw UserError("--time-limit must be positive", "got " + number(o.time_limit_s),
+                    "give seconds, e.g. --time-limit 600");
+  }
+  if (!(o.cutoff_mev > 0)) {
+    throw UserError("--cutoff must be positive", "got " + number(o.cutoff_mev),
+                    "the default is 0.001 MeV");
+  }
+  if (o.threads < 0) {
+    throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
+                    "leave it out to use all cores");
+  }
+}
+
+bool job_needs_electrons(const JobRequest& o) {
+  return o.particle != "photon" || o.electrons == "transport";
+}
+
+namespace {
+
+std::string electron_library_path_next_to(const std::string& photon_library_path) {
+  return (std::filesystem::path(photon_library_path).parent_path() / "electron.h5").string();
+}
+
+}  // namespace
+
+ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
+                                        const std::function<void(const std::string&)>& log) {
+  const std::string path = electron_library_path_next_to(default_photon_library_path(cache_dir));
+  const MediaCatalog catalog = load_media_catalog(data_dir);
+  if (std::filesystem::is_regular_file(path)) {
+    try {
+      ElectronLibrary lib = load_electron_library(path);
+      std::vector<std::string> names;
+      for (const auto& c : catalog.media()) names.push_back(c.medium.name);
+      if (electron_library_is_current(lib, names, data_dir)) return lib;
+    } catch (const UserError&) {
+      // unreadable, of another format, or a source file unreadable: rebuilt below (which names
+      // a missing source file)
+    }
+  }
+  if (log) log("building the electron library " + path + " ...");
+  ElectronLibraryOptions options;
+  std::vector<Medium> media;
+  for (const auto& c : catalog.media()) {
+    media.push_back(c.medium);
+    options.mean_excitation_ev.push_back(c.mean_excitation_ev);
+  }
+  return build_electron_library(media, data_dir, path, options);
+}
+
+PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
+                                    const std::function<void(const std::string&)>& log) {
+  const std::string path = default_photon_library_path(cache_dir);
+  PhotonLibrary lib =
+      photon_library_is_current(path, data_dir) ? load_photon_library(path) : PhotonLibrary{};
+  if (lib.path.empty()) {
+    if (log) log("building the photon library " + path + " ...");
+    lib = build_photon_library(data_dir, path);
+  }
+  ensure_electron_library(data_dir, cache_dir, log);
+  return lib;
+}
+
+RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
+                  const std::function<void(const std::string&)>& log) {
+  validate_job_request(o);
+  if (!job_needs_electrons(o)) return run_job(o, phantom, library, nullptr, log);
+  const std::string path = electron_library_path_next_to(library.path);
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UserError("electron library '" + path + "' not found",
+                    "this job transports electrons (--electrons transport or a charged source)",
+                    "run `gpudose physics build`, or --electrons local for a photon source");
+  }
+  const ElectronLibrary electrons = load_electron_library(path);
+  return run_job(o, phantom, library, &electrons, log);
+}
+
+namespace {
+
+// The steps of run_job, in the order it takes them.
+
+// What the photon job needs from the request: source, energy, streams, physics switches.
+PhotonJobConfig photon_job_config(const JobRequest& o) {
+  PhotonJobConfig config;
+  config.source = o.source;
+  config.sampling = parse_source_sampling(o.sampling);
+  config.energy_mev = o.energy_mev;
+  config.seed = o.seed;
+  config.job_id = o.job_id;
+  config.cutoff_mev = o.cutoff_mev;
+  config.majorant_block = o.majorant_block;
+  config.particle = particle_code(o.particle);
+  config.electrons = job_needs_electrons(o) ? ElectronMode::kTransport : ElectronMode::kLocal;
+  config.electron.absorption_mev = o.electron_cutoff_mev;
+  config.electron.range_rejection = o.range_rejection == "on" ? 1 : 0;
+  return config;
+}
+
+// The regions a job reports and the tally bins (phantom labels) each one sums; the last entry
+// of `bins` is the escaped-energy bin.
+struct JobTargets {
+  std::vector<RegionMass> regions;
+  std::vector<std::vector<int>> bins;
+  std::size_t uncertainty_target = 0;  // index into regions of the uncertainty rule's region
+  std::size_t escaped = 0;             // index into bins of the escaped energy
+};
+
+// Targets: every organ and compound region (a compound region that repeats an organ under the
+// organ's own name adds nothing); tally bins are the phantom's labels.
+JobTargets collect_targets(const JobRequest& o, const Phantom& phantom, const PhotonJob& job) {
+  JobTargets t;
+  const VoxelPhantomView view = phantom.view();
+  for (const RegionMass& rm : target_regions(phantom)) {
+    const bool repeat = std::any_of(t.regions.begin(), t.regions.end(), [&](const RegionMass& u) {
+      return u.region.name == rm.region.name && u.region.organ_ids == rm.region.organ_ids;
+    });
+    if (!repeat) t.regions.push_back(rm);
+  }
+  const Region unc_region = o.uncertainty_target.empty()
+                                ? job.source_region()
+                                : resolve_region(phantom, o.uncertainty_target);
+  t.uncertainty_target = t.regions.size();
+  for (std::size_t r = 0; r < t.regions.size(); ++r) {
+    std::vector<int> bins;
+    for (int l = 0; l < view.num_labels; ++l) {
+      const auto& ids = t.regions[r].region.organ_ids;
+      if (std::find(ids.begin(), ids.end(), view.label_organ[l]) != ids.end()) bins.push_back(l);
+    }
+    t.bins.push_back(bins);
+    if (t.regions[r].region.organ_ids == unc_region.organ_ids) t.uncertainty_target = r;
+  }
+  if (t.uncertainty_target == t.regions.size()) {
+    throw UserError(
+        "uncertainty target '" + o.uncertainty_target + "' has no voxel in " + phantom.model,
+        "it cannot absorb energy", "choose another --uncertainty-target");
+  }
+  t.escaped = t.regions.size();
+  t.bins.push_back({escaped_bin(view.num_labels)});
+  return t;
+}
+
+// Batches and stop rule: fixed by the job, never by the back end.
+void plan_batches(const JobRequest& o, std::size_t num_bins, std::size_t uncertainty_target,
+                  BatchPlan& plan, StopRule& rule) {
+  plan.num_bins = num_bins;
+  if (o.uncertainty > 0) {
+    plan.max_histories = o.histories ? o.histories : kDefaultUncertaintyCap;
+    plan.batch_size = o.batch_size ? o.batch_size : kDefaultBatchForUncertainty;
+    rule.target_rel_unc = o.uncertainty;
+    rule.uncertainty_target = uncertainty_target;
+  } else {
+    plan.max_histories = o.histories ? o.histories : kDefaultHistories;
+    plan.batch_size = o.batch_size ? o.batch_size
+                                   : std::max<std::uint64_t>(
+                                         1, (plan.max_histories + kDefaultBatchesForFixedN - 1) /
+                                                kDefaultBatchesForFixedN);
+  }
+  if (plan.batch_size > max_batch_histories(emitted_mev(o))) {
+    throw UserError("--batch-size " + std::to_string(plan.batch_size) + " is too large",
+                    "a batch tally would overflow 64 bits",
+                    "use at most " + std::to_string(max_batch_histories(emitted_mev(o))));
+  }
+  rule.time_limit_s = o.time_limit_s;
+}
+
+// One worker per CPU thread, or one per CUDA device of the selection.
+std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& selection,
+                                                       const PhotonJob& job, int threads) {
+  std::vector<std::unique_ptr<BatchRunner>> owned;
+  if (selection.backend == Backend::Cpu) {
+    const int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int t = 0; t < n; ++t) {
+      owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>(
+          "cpu thread " + std::to_string(t), job.history()));
+    }
+  } else {
+    for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d));
+  }
+  return owned;
+}
+
+// The result: what ran, and AF, SAF and S per target from the merged batch statistics.
+RunResult assemble_result(const JobRequest& o, const Phantom& phantom, const PhotonJob& job,
+                          const BatchPlan& plan, const ScheduleReport& report,
+                          const BackendSelection& selection, const JobTargets& targets,
+                          const TargetStatistics& stats) {
+  RunResult r;
+  r.model = phantom.model;
+  r.source = job.source_region().name;
+  r.source_ids = job.source_region().organ_ids;
+  r.source_sampling = to_string(job.config().sampling);
+  r.particle = o.particle;
+  r.energy_mev = o.energy_mev;
+  r.histories = report.histories;
+  r.batches = report.batches;
+  r.batch_size = plan.batch_size;
+  r.seed = o.seed;
+  r.stop_reason = report.stop_reason;
+  r.backend = backend_name(selection.backend);
+  for (const auto& [name, batches] : report.batches_per_runner) {
+    r.devices.push_back(name + ": " + std::to_string(batches) + " batches");
+  }
+  r.wall_s = report.wall_s;
+  r.histories_per_s = report.wall_s > 0 ? report.histories / report.wall_s : 0;
+  r.electron_transport = job_needs_electrons(o) ? "transport" : "local";
+  r.photon_cutoff_mev = o.cutoff_mev;
+  // AF and SAF per emitted energy (a source positron's includes its annihilation photons).
+  const double emitted = emitted_mev(o);
+  r.escaped_fraction = stats.mean_mev(targets.escaped) / emitted;
+  const double e_joule = emitted * kMeVToJoule;
+  for (std::size_t t = 0; t < targets.regions.size(); ++t) {
+    TargetResult tr;
+    tr.name = targets.regions[t].region.name;
+    tr.ids = targets.regions[t].region.organ_ids;
+    tr.mass_kg = targets.regions[t].mass_kg;
+    tr.energy_mev = stats.mean_mev(t);
+    tr.af = tr.energy_mev / emitted;
+    tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
+    tr.s_gy = e_joule * tr.saf_per_kg;
+    tr.rel_unc = stats.rel_unc(t);
+    r.targets.push_back(tr);
+  }
+  return r;
+}
+
+// Provenance: the build, the data and the physics settings behind the numbers.
+void record_provenance(RunResult& r, const JobRequest& o, const Phantom& phantom,
+                       const PhotonLibrary& library, const PhotonJob& job,
+                       const BackendSelection& selection) {
+  const BuildInfo& b = build_info();
+  r.provenance = {{"engine", "gpudose " + b.version},
+                  {"git_commit", b.git_commit},
+                  {"build_type", b.build_type},
+                  {"date_utc", utc_now()},
+                  {"job_id", std::to_string(o.job_id)},
+                  {"backend", selection.reason},
+                  {"phantom", phantom.model + " imported from " + phantom.source},
+                  {"phantom_sources_sha256", join_checksums(phantom.source_checksums)},
+                  {"physics_library", library.path},
+                  {"physics_sources_sha256", join_checksums(library.sources)},
+                  {"device_bytes_besides_tallies", std::to_string(job.device_bytes())}};
+  const ElectronLibrary* electrons = job.electron_library();
+  if (electrons) {
+    const ElectronTransportParams& ep = job.config().electron;
+    r.provenance.push_back({"electron_library", "Wcc " + number(electrons->wcc_mev()) +
+                                                    " MeV, Wcr " + number(electrons->wcr_mev()) +
+                                                    " MeV"});
+    std::vector<std::pair<std::string, std::string>> electron_sources;
+    for (const SourceFileRecord& s : electrons->sources()) {
+      electron_sources.emplace_back(s.path, s.sha256);
+    }
+    r.provenance.push_back({"electron_sources_sha256", join_checksums(electron_sources)});
+    r.provenance.push_back({"electron_transport", "class II condensed history; cut-off " +
+                                                      number(ep.absorption_mev) + " MeV, C1 " +
+                                                      number(ep.c1) + ", max soft loss per step " +
+                                                      number(ep.max_loss_fraction) +
+                                                      ", range rejection " + o.range_rejection});
+  }
+}
+
+}  // namespace
+
+RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
+                  const ElectronLibrary* electrons,
+                  const std::function<void(const std::string&)>& log) {
+  validate_job_request(o);
+  const PhotonJobConfig config = photon_job_config(o);
+  const PhotonJob job(phantom, library, config,
+                      config.electrons == ElectronMode::kTransport ? electrons : nullptr);
+  const JobTargets targets = collect_targets(o, phantom, job);
+  BatchPlan plan;
+  StopRule rule;
+  plan_batches(o, static_cast<std::size_t>(job.num_bins()), targets.uncertainty_target, plan, rule);
+
+  const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
+  if (log) log(selection.reason);
+  const std::vector<std::unique_ptr<BatchRunner>> owned = make_runners(selection, job, o.threads);
+  std::vector<BatchRunner*> runners;
+  for (const auto& r : owned) runners.push_back(r.get());
+
+  TargetStatistics stats(targets.bins, plan.num_bins);
+  std::function<void(const Progress&)> progress;
+  if (log) progress = [&](const Progress& p) { log(format_progress(p, rule.target_rel_unc)); };
+  const ScheduleReport report = run_schedule(runners, plan, rule, stats, progress);
+
+  RunResult r = assemble_result(o, phantom, job, plan, report, selection, targets, stats);
+  record_provenance(r, o, phantom, library, job, selection);
+  return r;
+}
+
+}  // namespace gpudose

@@ -1,0 +1,73 @@
+// Running one job — a model, source region, particle and energy with its stop rule — to a
+// RunResult: the engine behind `gpudose run`, reused by batch campaigns.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "host/run/run_result.hh"
+#include "phantoms/phantom.hh"
+#include "physics-data/electron_library.hh"
+#include "physics-data/photon_library.hh"
+
+namespace gpudose {
+
+struct JobRequest {
+  // What determines the result (with the phantom and the physics library):
+  std::string source;
+  std::string particle = "photon";  // photon, electron or positron
+  // Electrons set in motion by photons: "transport" (coupled transport) or "local" (kerma
+  // approximation: deposited where they are created). Charged sources are always transported.
+  std::string electrons = "transport";
+  double electron_cutoff_mev = 0.01;  // electron/positron tracking cut-off (kinetic energy)
+  // Range rejection of transported electrons: "on" (slow down in place, keeping bremsstrahlung
+  // and annihilation photons, when the residual range cannot leave the region) or "off".
+  std::string range_rejection = "on";
+  double energy_mev = 0;
+  std::uint64_t histories = 0;     // 0: default (1e6; with an uncertainty rule: the 1e10 cap)
+  double uncertainty = 0;          // stop at this relative 1-sigma (0: off)
+  std::string uncertainty_target;  // region of that rule (default: the source)
+  std::uint64_t seed = 1;
+  std::uint32_t job_id = 0;      // selects the job's random streams under the seed
+  std::uint64_t batch_size = 0;  // 0: histories/100, or 20000 with an uncertainty rule
+  std::string sampling = "volume-uniform";
+  double cutoff_mev = 1e-3;
+  // What only decides speed (results do not depend on it, up to --time-limit):
+  double time_limit_s = 0;
+  int majorant_block = 16;
+  std::string backend = "auto";
+  std::string devices = "all";
+  int threads = 0;  // CPU workers, 0: all cores
+};
+
+// Throws UserError for inconsistent or out-of-range requests (before anything runs).
+void validate_job_request(const JobRequest& request);
+
+// Runs the job. `log` (may be empty) receives one-line progress and back-end messages.
+// The result's provenance holds the engine, the back end, phantom and physics checksums;
+// callers add the command line. When electrons are needed, this overload loads the electron
+// library that sits next to the photon library (<dir of library.path>/electron.h5, built by
+// ensure_photon_library / `gpudose physics build`).
+RunResult run_job(const JobRequest& request, const Phantom& phantom, const PhotonLibrary& library,
+                  const std::function<void(const std::string&)>& log = {});
+
+// Same with an electron library in hand (may be null for photon jobs with local electrons).
+RunResult run_job(const JobRequest& request, const Phantom& phantom, const PhotonLibrary& library,
+                  const ElectronLibrary* electrons,
+                  const std::function<void(const std::string&)>& log = {});
+
+// True when the request transports electrons (a charged source, or --electrons transport).
+bool job_needs_electrons(const JobRequest& request);
+
+// The electron library next to the photon library of `cache_dir`
+// (<cache>/physics/electron.h5), built first when missing or not matching the media catalog.
+ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
+                                        const std::function<void(const std::string&)>& log = {});
+
+// The photon library under the cache dir, built first when missing or stale; also makes sure
+// the electron library next to it exists (ensure_electron_library), so that run_job finds it.
+PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
+                                    const std::function<void(const std::string&)>& log = {});
+
+}  // namespace gpudose

@@ -1,0 +1,316 @@
+#include "host/run/run_result.hh"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/user_error.hh"
+
+namespace gpudose {
+namespace {
+
+std::string extension_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Shortest round-trip representation; JSON has no inf/nan, so those become null.
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string ids_text(const std::vector<int>& ids, const char* sep) {
+  std::string s;
+  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? sep : "") + std::to_string(ids[i]);
+  return s;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += (c == '"') ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Writes `content` to path atomically (temporary file in the same folder, then rename).
+void write_text_atomic(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << content;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw UserError("cannot write '" + path + "'", "the disk may be full or the folder read-only",
+                      "choose another -o destination");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw UserError("cannot write '" + path + "'", ec.message(), "choose another -o destination");
+  }
+}
+
+void h5_check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5 write failed: ") + what);
+}
+
+void h5_attr_string(hid_t loc, const std::string& name, const std::string& value) {
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  h5_check(H5Awrite(attr, type, value.c_str()), name.c_str());
+}
+
+void h5_attr_double(hid_t loc, const std::string& name, double value) {
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose);
+  h5_check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), name.c_str());
+}
+
+void h5_doubles(hid_t loc, const std::string& name, const std::vector<double>& v,
+                const std::string& unit) {
+  const hsize_t n = v.size();
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                H5Dclose);
+  h5_check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name.c_str());
+  h5_attr_string(ds, "unit", unit);
+}
+
+void h5_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v) {
+  std::vector<const char*> ptrs;
+  for (const auto& s : v) ptrs.push_back(s.c_str());
+  const hsize_t n = v.size();
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
+  h5_check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name.c_str());
+}
+
+void write_hdf5(const RunResult& r, const std::string& path) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.ok()) {
+    throw UserError("cannot write '" + path + "'", "HDF5 could not create the file",
+                    "choose another -o destination");
+  }
+  try {
+    Hdf5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+    h5_attr_string(root, "model", r.model);
+    h5_attr_string(root, "source", r.source);
+    h5_attr_string(root, "source_ids", ids_text(r.source_ids, " "));
+    h5_attr_string(root, "source_sampling", r.source_sampling);
+    h5_attr_string(root, "particle", r.particle);
+    h5_attr_double(root, "energy_mev", r.energy_mev);
+    h5_attr_double(root, "histories", static_cast<double>(r.histories));
+    h5_attr_string(root, "histories_exact", std::to_string(r.histories));
+    h5_attr_string(root, "seed", std::to_string(r.seed));
+    h5_attr_string(root, "backend", r.backend);
+    h5_attr_double(root, "wall_s", r.wall_s);
+    h5_attr_double(root, "histories_per_s", r.histories_per_s);
+    h5_attr_string(root, "electron_transport", r.electron_transport);
+    for (const auto& [k, v] : r.provenance) h5_attr_string(root, "provenance_" + k, v);
+    Hdf5Handle g(H5Gcreate2(file, "targets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    std::vector<std::string> names, ids;
+    std::vector<double> mass, e, af, saf, s, unc;
+    for (const auto& t : r.targets) {
+      names.push_back(t.name);
+      ids.push_back(ids_text(t.ids, " "));
+      mass.push_back(t.mass_kg);
+      e.push_back(t.energy_mev);
+      af.push_back(t.af);
+      saf.push_back(t.saf_per_kg);
+      s.push_back(t.s_gy);
+      unc.push_back(t.rel_unc);
+    }
+    h5_strings(g, "name", names);
+    h5_strings(g, "ids", ids);
+    h5_doubles(g, "mass_kg", mass, "kg");
+    h5_doubles(g, "energy_mev", e, "MeV per history");
+    h5_doubles(g, "af", af, "1");
+    h5_doubles(g, "saf_per_kg", saf, "1/kg");
+    h5_doubles(g, "s_gy", s, "Gy per emitted particle");
+    h5_doubles(g, "rel_unc", unc, "relative 1-sigma");
+  } catch (...) {
+    file.close();
+    std::remove(tmp.c_str());
+    throw;
+  }
+  if (file.close() < 0) {
+    std::remove(tmp.c_str());
+    throw UserError("cannot write '" + path + "'", "HDF5 failed to close the file",
+                    "check free disk space");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw UserError("cannot write '" + path + "'", ec.message(), "choose another -o destination");
+  }
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path) {
+  const std::string ext = extension_of(path);
+  if (ext != ".json" && ext != ".csv" && ext != ".h5" && ext != ".hdf5") {
+    throw UserError("unknown output format '" + path + "'", "the extension decides the format",
+                    "use -o FILE.json, FILE.csv or FILE.h5");
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0) {
+    throw UserError("cannot write '" + path + "'",
+                    "folder '" + dir.string() + "' does not exist or is not writable",
+                    "create the folder or choose another -o destination");
+  }
+}
+
+std::string run_result_json(const RunResult& r) {
+  std::ostringstream o;
+  o << "{\n";
+  o << "  \"model\": " << json_string(r.model) << ",\n";
+  o << "  \"source\": " << json_string(r.source) << ",\n";
+  o << "  \"source_ids\": [" << ids_text(r.source_ids, ", ") << "],\n";
+  o << "  \"source_sampling\": " << json_string(r.source_sampling) << ",\n";
+  o << "  \"particle\": " << json_string(r.particle) << ",\n";
+  o << "  \"energy_mev\": " << json_number(r.energy_mev) << ",\n";
+  o << "  \"histories\": " << r.histories << ",\n";
+  o << "  \"batches\": " << r.batches << ",\n";
+  o << "  \"batch_size\": " << r.batch_size << ",\n";
+  o << "  \"seed\": " << r.seed << ",\n";
+  o << "  \"stop_reason\": " << json_string(r.stop_reason) << ",\n";
+  o << "  \"backend\": " << json_string(r.backend) << ",\n";
+  o << "  \"devices\": [";
+  for (std::size_t i = 0; i < r.devices.size(); ++i)
+    o << (i ? ", " : "") << json_string(r.devices[i]);
+  o << "],\n";
+  o << "  \"wall_s\": " << json_number(r.wall_s) << ",\n";
+  o << "  \"histories_per_s\": " << json_number(r.histories_per_s) << ",\n";
+  o << "  \"electron_transport\": " << json_string(r.electron_transport) << ",\n";
+  o << "  \"photon_cutoff_mev\": " << json_number(r.photon_cutoff_mev) << ",\n";
+  o << "  \"escaped_fraction\": " << json_number(r.escaped_fraction) << ",\n";
+  o << "  \"units\": {\"energy_mev\": \"MeV per history\", \"mass_kg\": \"kg\", \"af\": \"1\", "
+       "\"saf_per_kg\": \"1/kg\", \"s_gy\": \"Gy per emitted particle\", \"rel_unc\": "
+       "\"relative 1-sigma\", \"wall_s\": \"s\"},\n";
+  o << "  \"provenance\": {";
+  for (std::size_t i = 0; i < r.provenance.size(); ++i) {
+    o << (i ? ",\n    " : "\n    ") << json_string(r.provenance[i].first) << ": "
+      << json_string(r.provenance[i].second);
+  }
+  o << "\n  },\n";
+  o << "  \"targets\": [";
+  for (std::size_t i = 0; i < r.targets.size(); ++i) {
+    const TargetResult& t = r.targets[i];
+    o << (i ? ",\n    " : "\n    ") << "{\"name\": " << json_string(t.name) << ", \"ids\": ["
+      << ids_text(t.ids, ", ") << "], \"mass_kg\": " << json_number(t.mass_kg)
+      << ", \"energy_mev\": " << json_number(t.energy_mev) << ", \"af\": " << json_number(t.af)
+      << ", \"saf_per_kg\": " << json_number(t.saf_per_kg) << ", \"s_gy\": " << json_number(t.s_gy)
+      << ", \"rel_unc\": " << json_number(t.rel_unc) << "}";
+  }
+  o << "\n  ]\n}\n";
+  return o.str();
+}
+
+std::string run_result_csv(const RunResult& r) {
+  std::ostringstream o;
+  // Metadata as comment lines, then one row per target.
+  o << "# gpudose run: model=" << r.model << " source=" << r.source << " particle=" << r.particle
+    << " energy_mev=" << json_number(r.energy_mev) << " histories=" << r.histories
+    << " seed=" << r.seed << " backend=" << r.backend << " source_sampling=" << r.source_sampling
+    << " electron_transport=" << r.electron_transport << "\n";
+  for (const auto& [k, v] : r.provenance) o << "# " << k << ": " << v << "\n";
+  o << "name,ids,mass_kg,energy_mev_per_history,af,saf_per_kg,s_gy_per_particle,rel_unc\n";
+  for (const TargetResult& t : r.targets) {
+    o << csv_field(t.name) << "," << ids_text(t.ids, " ") << "," << json_number(t.mass_kg) << ","
+      << json_number(t.energy_mev) << "," << json_number(t.af) << "," << json_number(t.saf_per_kg)
+      << "," << json_number(t.s_gy) << "," << json_number(t.rel_unc) << "\n";
+  }
+  return o.str();
+}
+
+void write_run_result(const RunResult& r, const std::string& path) {
+  check_output_path(path);
+  const std::string ext = extension_of(path);
+  if (ext == ".json") {
+    write_text_atomic(path, run_result_json(r));
+  } else if (ext == ".csv") {
+    write_text_atomic(path, run_result_csv(r));
+  } else {
+    write_hdf5(r, path);
+  }
+}
+
+std::string run_result_summary(const RunResult& r, std::size_t top) {
+  std::vector<const TargetResult*> rows;
+  for (const auto& t : r.targets) rows.push_back(&t);
+  std::stable_sort(rows.begin(), rows.end(), [&](const TargetResult* a, const TargetResult* b) {
+    const bool as = a->name == r.source, bs = b->name == r.source;
+    if (as != bs) return as;
+    return a->saf_per_kg > b->saf_per_kg;
+  });
+  if (rows.size() > top) rows.resize(top);
+  std::ostringstream o;
+  o << std::left << std::setw(44) << "target" << std::right << std::setw(11) << "mass [kg]"
+    << std::setw(13) << "AF [1]" << std::setw(13) << "SAF [1/kg]" << std::setw(13) << "S [Gy]"
+    << std::setw(11) << "rel.unc."
+    << "\n";
+  char buf[160];
+  for (const TargetResult* t : rows) {
+    std::snprintf(buf, sizeof buf, "%-44.44s%11.4g%13.5g%13.5g%13.5g%10.2f%%\n", t->name.c_str(),
+                  t->mass_kg, t->af, t->saf_per_kg, t->s_gy, 100 * t->rel_unc);
+    o << buf;
+  }
+  return o.str();
+}
+
+}  // namespace gpudose
