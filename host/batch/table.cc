@@ -1,3 +1,6 @@
+// The SAF table's writer and reader (layout in table.hh). They stay in one file, above the
+// ~500-line guide, because they share the HDF5 helpers and the layout they must agree on byte for
+// byte; split, each half would repeat the other's dataset names and types.
 #include "host/batch/table.hh"
 
 #include <fcntl.h>
