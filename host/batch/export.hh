@@ -10,7 +10,7 @@
 //                 (its 1-based energy index, 0 when all are zero). Differences from ICRP's
 //                 files, because the names and grids are ours: name fields are as wide as the
 //                 longest name (not 10 characters), energies are written 1PE10.3 (not F10.5,
-//                 which would round the opendose grid), SAFs 1PE10.3, lines end in LF.
+//                 which would round the log91 grid), SAFs 1PE10.3, lines end in LF.
 //   opendose-csv  DIR/<model>_<particle>_<source>.csv, one file per source region (as OpenDose
 //                 distributes its data): target, target IDs, target mass, energy, AF, SAF,
 //                 relative uncertainty, histories; rows by target then energy.

@@ -52,16 +52,18 @@ struct Plan {
   std::string hash;                    // plan_hash(*this) once sealed
 };
 
-// Energy presets, MeV, ascending: "opendose" (91 log-spaced, 5 keV-10 MeV) and "icrp133".
+// Energy presets, MeV, ascending: "log91" (91 log-spaced, 5 keV-10 MeV) and "icrp133" (the 27
+// energies of the ICRP 133 SAF tables, 1 keV-10 MeV).
 std::vector<double> energy_preset(const std::string& name);
-// A preset name, or a file with one energy (MeV) per line ('#' comments). Throws UserError.
+// A preset name, a comma-separated list (0.05,0.5,2) or a file with one energy (MeV) per line
+// (# comments); a repeated energy is refused. Throws UserError.
 std::vector<double> parse_energies(const std::string& preset_or_file);
 
 struct PlanRequest {
   std::vector<std::string> models;     // female|AF, male|AM, all
   std::vector<std::string> sources;    // "all", region names/IDs, or @FILE (one per line)
   std::vector<std::string> particles;  // photon, electron, positron
-  std::string energies = "opendose";   // preset or file
+  std::string energies = "log91";      // preset, comma-separated list or file
   std::uint64_t histories = 0;         // per job (with uncertainty: the cap)
   double uncertainty = 0;
   std::uint64_t batch_size = 0;  // 0: the job runner's default rule, written out explicitly

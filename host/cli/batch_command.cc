@@ -51,7 +51,8 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--energies", r.energies,
-                  "opendose (91 log-spaced 5 keV-10 MeV), icrp133 (27), or a file of MeV values")
+                  "log91 (91 log-spaced 5 keV-10 MeV), icrp133 (the 27 ICRP 133 energies, 1 keV-10 "
+                  "MeV), a comma-separated list of MeV values, or a file with one per line")
       ->capture_default_str();
   cmd->add_option("--histories", r.histories,
                   "Histories per job (default 1e6; with --uncertainty: the cap, default 1e10)")

@@ -23,5 +23,6 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global);
 void add_physics_command(CLI::App& app, GlobalOptions& global);
 void add_batch_command(CLI::App& app, GlobalOptions& global);
 void add_export_command(CLI::App& app, GlobalOptions& global);
+void add_svalues_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_physics_command(app, global);
   add_batch_command(app, global);
   add_export_command(app, global);
+  add_svalues_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -80,7 +80,11 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
   }
   if (charged) {
     const double lo = electrons_->energies().front(), hi = electrons_->energies().back();
-    if (!(config.energy_mev >= lo && config.energy_mev <= hi)) {
+    // The grid's end points come out of a logarithmic grid: 1e-3 may be stored as 1.0000000002e-3.
+    // Compare with a relative tolerance so that the energies the grid names are accepted.
+    constexpr double kGridTolerance = 1e-9;
+    if (!(config.energy_mev >= lo * (1 - kGridTolerance) &&
+          config.energy_mev <= hi * (1 + kGridTolerance))) {
       char range[96];
       std::snprintf(range, sizeof range, "the electron tables cover %g to %g MeV", lo, hi);
       char energy[32];
@@ -91,7 +95,9 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
     return;
   }
   const double e_min = library.grid.energy.front(), e_max = library.grid.energy.back();
-  if (!(config.energy_mev >= std::max(e_min, config.cutoff_mev) && config.energy_mev <= e_max)) {
+  constexpr double kGridTolerance = 1e-9;  // as for electrons above
+  if (!(config.energy_mev >= std::max(e_min, config.cutoff_mev) * (1 - kGridTolerance) &&
+        config.energy_mev <= e_max * (1 + kGridTolerance))) {
     char range[96];
     std::snprintf(range, sizeof range, "the photon tables and cut-off cover %g to %g MeV",
                   std::max(e_min, config.cutoff_mev), e_max);

@@ -53,7 +53,7 @@ case "$case_name" in
     grep -q "6 jobs, 6 done, 0 missing" "$ref/status.txt" || fail "status of the reference"
     # --sources all: OpenDose's source numbers 1..172 present in each model (the data README:
     # AF has no prostate, ID 115; AM no ovaries, IDs 111-112), 91 energies, unique job ids.
-    "$gpudose" batch plan --models all --sources all --energies opendose --histories 1e8 \
+    "$gpudose" batch plan --models all --sources all --energies log91 --histories 1e8 \
       -o "$ref/all.json" >/dev/null
     /usr/bin/python3 - "$ref/all.json" <<'PY'
 import json, sys

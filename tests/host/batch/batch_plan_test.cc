@@ -15,7 +15,7 @@ namespace {
 Plan sample_plan(std::size_t n) {
   Plan p;
   p.seed = 42;
-  const std::vector<double> e = energy_preset("opendose");
+  const std::vector<double> e = energy_preset("log91");
   for (std::size_t i = 0; i < n; ++i) {
     PlanJob j;
     j.job_id = static_cast<std::uint32_t>(i);
@@ -41,22 +41,26 @@ std::string what_of(const std::function<void()>& f) {
   return "";
 }
 
-TEST(BatchPlan, OpendosePresetIs91LogSpacedEnergiesFrom5keVTo10MeV) {
-  const auto e = energy_preset("opendose");
+TEST(BatchPlan, Log91PresetIs91LogSpacedEnergiesFrom5keVTo10MeV) {
+  const auto e = energy_preset("log91");
   ASSERT_EQ(e.size(), 91u);
   EXPECT_EQ(e.front(), 0.005);
   EXPECT_EQ(e.back(), 10.0);
   const double ratio = std::pow(2000.0, 1.0 / 90);
   for (std::size_t i = 1; i < e.size(); ++i) EXPECT_NEAR(e[i] / e[i - 1], ratio, 1e-12);
+  // The old name is refused with the new one, since it was not OpenDose's own list.
+  EXPECT_NE(what_of([] { energy_preset("opendose"); }).find("now called 'log91'"),
+            std::string::npos);
 }
 
-TEST(BatchPlan, Icrp133PresetHas27AscendingEnergies) {
+// The 27 energies of the ICRP 133 SAF tables (issue 15): a table planned with this preset can be
+// folded into S values like ICRP 133's own.
+TEST(BatchPlan, Icrp133PresetIsTheIcrp133Grid) {
   const auto e = energy_preset("icrp133");
-  ASSERT_EQ(e.size(), 27u);
-  EXPECT_TRUE(std::is_sorted(e.begin(), e.end()));
-  EXPECT_EQ(std::adjacent_find(e.begin(), e.end()), e.end());
-  EXPECT_EQ(e.front(), 0.01);
-  EXPECT_EQ(e.back(), 10.0);
+  const std::vector<double> expected = {0.001, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.06,
+                                        0.08,  0.1,   0.15, 0.2,   0.3,  0.4,  0.5,  0.6,  0.8,
+                                        1,     1.5,   2,    3,     4,    5,    6,    8,    10};
+  EXPECT_EQ(e, expected);
   EXPECT_NE(what_of([] { energy_preset("nist"); }).find("unknown energy preset"),
             std::string::npos);
 }
@@ -187,6 +191,22 @@ TEST(BatchPlan, CostFollowsHistoriesAndTheMeasuredEnergyShape) {
   // Range rejection (the default) makes transported electrons far cheaper.
   EXPECT_GT(job_cost(el, "transport", "off"), 3 * job_cost(el));
   EXPECT_GT(job_cost(b, "transport", "off"), job_cost(b));
+}
+
+}  // namespace
+}  // namespace gpudose
+
+namespace gpudose {
+namespace {
+
+TEST(BatchPlan, EnergiesAsCommaSeparatedListAndDuplicatesRefused) {
+  EXPECT_EQ(parse_energies("0.05,0.5,2"), (std::vector<double>{0.05, 0.5, 2}));
+  EXPECT_EQ(parse_energies("0.5"), (std::vector<double>{0.5}));
+  EXPECT_NE(what_of([] { parse_energies("0.05,0.5,0.05"); }).find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(what_of([] { parse_energies("0.05,,2"); }).find("bad energy ''"), std::string::npos);
+  EXPECT_NE(what_of([] { parse_energies("0.05,-1"); }).find("bad energy '-1'"), std::string::npos);
+  EXPECT_NE(what_of([] { parse_energies("0.05,30"); }).find("up to 20"), std::string::npos);
 }
 
 }  // namespace
