@@ -53,6 +53,7 @@
 #include "kernels/constants.hh"
 #include "kernels/direction.hh"
 #include "kernels/electron_transport.hh"
+#include "kernels/emission_spectrum.hh"
 #include "kernels/fixed_energy.hh"
 #include "kernels/majorant_grid.hh"
 #include "kernels/particle_states.hh"
@@ -74,6 +75,9 @@ struct PhotonSourceView {
   const std::uint32_t* voxels = nullptr;  // kRegionVoxels: linear voxel indices
   Vec3 position{0, 0, 0};                 // kPencilBeam: start (cm, phantom frame)
   Vec3 direction{0, 0, 1};                // kPencilBeam: unit direction
+  // A radionuclide source (n_channels > 0): each history's particle and energy are drawn from
+  // the nuclide's emissions instead of `particle` and `energy_mev` (emission_spectrum.hh).
+  EmissionSpectrumView spectrum;
 };
 
 struct PhotonTransportParams {
@@ -98,7 +102,20 @@ struct PhotonHistory {
   GD_HOST_DEVICE void operator()(std::uint64_t history, Tally& tally) const {
     RngStream rng(params.seed, params.job, history);
     SecondaryStacks st;
-    if (source.particle == 0) {
+    if (source.spectrum.n_channels > 0) {
+      // Both uniforms are drawn for every channel, so a history's stream does not depend on
+      // which channel it drew.
+      const double u_channel = rng.uniform(), u_energy = rng.uniform();
+      double e = 0;
+      const int particle = source.spectrum.sample(u_channel, u_energy, &e);
+      if (particle == 0) {
+        st.photons[st.n_photons++] = emit_source_at(rng, e);
+      } else {
+        const PhotonState p = emit_source_at(rng, e);
+        st.charged[st.n_charged++] =
+            ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, particle == 2 ? 1 : 0, 1, 0.0};
+      }
+    } else if (source.particle == 0) {
       st.photons[st.n_photons++] = emit_source(rng);
     } else {
       st.charged[st.n_charged++] = emit_charged_source(rng);
@@ -124,8 +141,14 @@ struct PhotonHistory {
 
   template <class Rng>
   GD_HOST_DEVICE PhotonState emit_source(Rng& rng) const {
+    return emit_source_at(rng, source.energy_mev);
+  }
+
+  // A source particle of energy e: position and direction as emit_source.
+  template <class Rng>
+  GD_HOST_DEVICE PhotonState emit_source_at(Rng& rng, double e) const {
     PhotonState p;
-    p.e = source.energy_mev;
+    p.e = e;
     p.units = to_fixed(p.e);
     p.collided = false;
     if (source.kind == SourceKind::kPencilBeam) {

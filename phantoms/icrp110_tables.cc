@@ -84,8 +84,9 @@ std::vector<Medium> read_icrp110_media(const std::string& path) {
     double total = 0;
     for (std::size_t k = 0; k < zs.size(); ++k) {
       double pct = 0;
-      if (!parse_double(t[t.size() - zs.size() + k], pct) || pct < 0) {
-        malformed(path, line_no, "bad mass percentage");
+      // std::stod accepts "nan" and "inf": refused here, or they would reach the physics.
+      if (!parse_double(t[t.size() - zs.size() + k], pct) || !std::isfinite(pct) || pct < 0) {
+        malformed(path, line_no, "bad mass percentage (must be a finite number >= 0)");
       }
       if (pct > 0) m.elements.push_back({zs[k], pct});
       total += pct;
@@ -111,8 +112,8 @@ std::vector<OrganRecord> read_icrp110_organs(const std::string& path) {
     OrganRecord o;
     if (t.size() < 4 || !parse_int(t[0], o.id)) continue;  // header lines
     if (!parse_int(t[t.size() - 2], o.medium) || !parse_double(t.back(), o.density_g_cm3) ||
-        o.density_g_cm3 <= 0) {
-      malformed(path, line_no, "expected: ID name medium density");
+        !std::isfinite(o.density_g_cm3) || !(o.density_g_cm3 > 0)) {
+      malformed(path, line_no, "expected: ID name medium density (a finite density > 0 g/cm3)");
     }
     o.name = join(t, 1, t.size() - 2);
     organs.push_back(o);

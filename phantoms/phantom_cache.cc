@@ -7,8 +7,10 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 
+#include "host/foundation/content_digest.hh"
 #include "host/foundation/hdf5_handle.hh"
 #include "host/foundation/sha256.hh"
 #include "host/foundation/user_error.hh"
@@ -21,7 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCacheFormatVersion = 2;  // 2: /boundary_distance
+// 2: /boundary_distance; 3: content_sha256 (the digest of the cache's own content, checked at
+// every load: a value edited inside a still-valid file is noticed, issue #14).
+constexpr int kCacheFormatVersion = 3;
 
 // HDF5 prints an error stack on every failure unless told not to; our callers report instead.
 void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -29,6 +33,14 @@ void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 [[noreturn]] void cache_error(const std::string& path, const std::string& why) {
   throw UserError("cannot use phantom cache '" + path + "'", why,
                   "delete it and run `gpudose phantom import`");
+}
+
+// A UserError's "what (why)" without its "; what to do" part, for messages that do it.
+std::string what_and_why(const UserError& e) {
+  std::string s = e.what();
+  const auto cut = s.rfind("); ");
+  if (cut != std::string::npos) s.resize(cut + 1);
+  return s;
 }
 
 void check(herr_t status, const std::string& path, const std::string& what) {
@@ -128,6 +140,33 @@ std::vector<SourceRecord> parse_records(const std::string& text) {
   return out;
 }
 
+// SHA-256 of everything the cache stores, in one fixed order (host/foundation/content_digest.hh):
+// the writer records it, the reader recomputes it from the values it read.
+struct StoredPhantom {
+  std::string model, source, sources;
+  std::vector<int> dims;
+  std::vector<double> spacing, origin, direction, unit;
+  const std::vector<std::uint8_t>* labels = nullptr;
+  const std::vector<std::uint16_t>* label_organ_id = nullptr;
+  const std::vector<std::uint8_t>* boundary_distance = nullptr;
+};
+
+std::string content_sha256(const StoredPhantom& s) {
+  ContentDigest d;
+  d.add("model", s.model);
+  d.add("source", s.source);
+  d.add("sources", s.sources);
+  d.add("dims", s.dims);
+  d.add("spacing_cm", s.spacing);
+  d.add("origin_mm", s.origin);
+  d.add("direction", s.direction);
+  d.add("labels", *s.labels);
+  d.add("label_organ_id", *s.label_organ_id);
+  d.add("boundary_distance", *s.boundary_distance);
+  d.add("boundary_distance.unit_cm", s.unit);
+  return d.hex();
+}
+
 std::string side_file(const std::string& data_dir, const std::string& model,
                       const std::string& what) {
   return icrp110_side_file_dir(data_dir) + "/" + model + "/" + model + "_" + what + ".dat";
@@ -216,7 +255,7 @@ CacheCheck check_phantom_cache(const std::string& cache_path, const std::string&
     c.source = read_string_attr(file, "source", cache_path);
     records = parse_records(read_string_attr(file, "sources", cache_path));
   } catch (const UserError& e) {
-    c.why = std::string("unreadable cache: ") + e.what();
+    c.why = "unreadable: " + what_and_why(e);
     return c;
   }
   if (records.empty()) {
@@ -305,6 +344,20 @@ void write_phantom_cache(const Phantom& p, const std::string& cache_path) {
     if (!lorg.ok()) cache_error(tmp, "creating /label_organ_id");
     check(H5Dwrite(lorg, H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.label_organ_id.data()),
           tmp, "writing /label_organ_id");
+
+    StoredPhantom stored;
+    stored.model = p.model;
+    stored.source = p.source;
+    stored.sources = format_records(records);
+    stored.dims.assign(dims, dims + 3);
+    stored.spacing.assign(spacing, spacing + 3);
+    stored.origin.assign(p.origin_mm.begin(), p.origin_mm.end());
+    stored.direction.assign(p.direction.begin(), p.direction.end());
+    stored.unit = {unit};
+    stored.labels = &p.labels;
+    stored.label_organ_id = &p.label_organ_id;
+    stored.boundary_distance = &p.boundary_distance();
+    write_string_attr(f, "content_sha256", content_sha256(stored), tmp);
   }
   std::error_code ec;
   fs::rename(tmp, cache_path, ec);
@@ -320,9 +373,22 @@ Phantom read_phantom_cache(const std::string& cache_path, const std::string& dat
   Hdf5Handle file(H5Fopen(cache_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) cache_error(cache_path, "not an HDF5 file");
   const hid_t f = file;
-  const PhantomModelSpec& spec = phantom_model(read_string_attr(f, "model", cache_path));
-  const std::string source = read_string_attr(f, "source", cache_path);
-  const auto dims = read_array_attr<int>(f, "dims", H5T_NATIVE_INT, 3, cache_path);
+  const auto version = read_array_attr<int>(f, "format_version", H5T_NATIVE_INT, 1, cache_path);
+  if (version[0] != kCacheFormatVersion) {
+    cache_error(cache_path, "cache format " + std::to_string(version[0]) + ", this build reads " +
+                                std::to_string(kCacheFormatVersion));
+  }
+  StoredPhantom stored;
+  stored.model = read_string_attr(f, "model", cache_path);
+  const PhantomModelSpec& spec = phantom_model(stored.model);
+  stored.source = read_string_attr(f, "source", cache_path);
+  stored.sources = read_string_attr(f, "sources", cache_path);
+  stored.dims = read_array_attr<int>(f, "dims", H5T_NATIVE_INT, 3, cache_path);
+  stored.spacing = read_array_attr<double>(f, "spacing_cm", H5T_NATIVE_DOUBLE, 3, cache_path);
+  stored.origin = read_array_attr<double>(f, "origin_mm", H5T_NATIVE_DOUBLE, 3, cache_path);
+  stored.direction = read_array_attr<double>(f, "direction", H5T_NATIVE_DOUBLE, 9, cache_path);
+  const std::string recorded_sha256 = read_string_attr(f, "content_sha256", cache_path);
+  const auto& dims = stored.dims;
   if (dims[0] != spec.nx || dims[1] != spec.ny || dims[2] != spec.nz) {
     cache_error(cache_path, "wrong dimensions for " + spec.model);
   }
@@ -345,24 +411,35 @@ Phantom read_phantom_cache(const std::string& cache_path, const std::string& dat
   std::vector<std::uint8_t> lab(n);
   check(H5Dread(labels, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab.data()), cache_path,
         "reading /labels");
-  std::vector<std::uint16_t> ids(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (lab[i] >= nl) cache_error(cache_path, "label out of range");
-    ids[i] = label_organ[lab[i]];
-  }
-  Phantom p = assemble(spec, std::move(ids), data_dir, source);
-  set_sources(p, parse_records(read_string_attr(f, "sources", cache_path)));
   Hdf5Handle distance(H5Dopen2(f, "boundary_distance", H5P_DEFAULT), H5Dclose);
   if (!distance.ok()) cache_error(cache_path, "no /boundary_distance");
-  const auto unit = read_array_attr<double>(distance, "unit_cm", H5T_NATIVE_DOUBLE, 1, cache_path);
+  stored.unit = read_array_attr<double>(distance, "unit_cm", H5T_NATIVE_DOUBLE, 1, cache_path);
   Hdf5Handle dspace(H5Dget_space(distance), H5Sclose);
-  if (unit[0] != kBoundaryDistanceUnitCm ||
+  if (stored.unit[0] != kBoundaryDistanceUnitCm ||
       H5Sget_simple_extent_npoints(dspace) != static_cast<hssize_t>(n)) {
     cache_error(cache_path, "/boundary_distance has the wrong unit or size");
   }
   std::vector<std::uint8_t> code(n);
   check(H5Dread(distance, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, code.data()), cache_path,
         "reading /boundary_distance");
+  // The file's own content against the digest recorded when it was written (about 20 ms for
+  // AF's 2 x 14 Mvoxels with SHA-NI): an edited or damaged value never reaches a run.
+  stored.labels = &lab;
+  stored.label_organ_id = &label_organ;
+  stored.boundary_distance = &code;
+  if (content_sha256(stored) != recorded_sha256) {
+    cache_error(cache_path,
+                "its content SHA-256 differs from the one recorded when it was "
+                "written: the file was damaged or edited");
+  }
+
+  std::vector<std::uint16_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lab[i] >= nl) cache_error(cache_path, "label out of range");
+    ids[i] = label_organ[lab[i]];
+  }
+  Phantom p = assemble(spec, std::move(ids), data_dir, stored.source);
+  set_sources(p, parse_records(stored.sources));
   p.set_boundary_distance(std::move(code));
   return p;
 }
@@ -394,13 +471,18 @@ ImportOutcome import_phantom_to_cache(const std::string& model, const std::strin
 Phantom load_phantom(const std::string& model, const std::string& data_dir,
                      const std::string& cache_dir) {
   const std::string path = phantom_cache_path(cache_dir, model);
-  if (check_phantom_cache(path, data_dir).fresh) {
+  const CacheCheck c = check_phantom_cache(path, data_dir);
+  std::string why = "phantom cache '" + path + "' is out of date (" + c.why + ")";
+  if (c.fresh) {
     try {
       return read_phantom_cache(path, data_dir);
-    } catch (const UserError&) {
-      // Corrupt despite fresh records: fall through and rebuild it.
+    } catch (const UserError& e) {
+      // Damaged or edited despite fresh source records: rebuilt below.
+      why = what_and_why(e);
     }
   }
+  // One line, so that a rebuild is never silent (issue #14); not for the first import.
+  if (fs::exists(path)) std::cerr << "gpudose: " << why << "; rebuilding it\n";
   Phantom p = import_phantom(model, data_dir, "opendose");
   write_phantom_cache(p, path);
   return p;

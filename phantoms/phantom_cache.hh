@@ -5,10 +5,13 @@
 // reads <cache_dir>/phantoms/AF.h5 when it is there and its sources are unchanged, and otherwise
 // imports the OpenDose files and writes the cache first (so the first `run` pays once, ~1 s).
 //
-// Cache file (HDF5, format version 1): root attributes model, source, format_version, dims
+// Cache file (HDF5, format version 3): root attributes model, source, format_version, dims
 // (nx ny nz), spacing_cm, origin_mm, direction (row-major 3x3), sources (one line per source
 // file: path relative to the data directory, size in bytes, modification time in ns, SHA-256);
-// datasets /labels (uint8 [nz][ny][nx], deflate) and /label_organ_id (uint16). The organ and
+// content_sha256 (host/foundation/content_digest.hh over every attribute and dataset above and
+// below, recomputed at each load: a mismatch is a damaged cache, rebuilt by load_phantom with a
+// line on stderr); datasets /labels (uint8 [nz][ny][nx], deflate), /boundary_distance (uint8,
+// same shape) and /label_organ_id (uint16). The organ and
 // media tables are re-read from the ICRP side files at load (they are sources too, checked the
 // same way), so the cache never holds anything the side files could contradict.
 // A cache is stale when a source file is missing, or its size differs, or its modification time

@@ -1,6 +1,8 @@
 #include "phantoms/phantom_export.hh"
 
+#include <fcntl.h>
 #include <itkImage.h>
+#include <itkImageFileReader.h>
 #include <itkImageFileWriter.h>
 #include <itkMetaImageIO.h>
 #include <itkNiftiImageIO.h>
@@ -36,6 +38,27 @@ itk::ImageIOBase::Pointer io_for(const std::string& ext) {
   if (ext == ".nrrd") return itk::NrrdImageIO::New().GetPointer();
   return itk::NiftiImageIO::New().GetPointer();
 }
+
+// Sends stderr to /dev/null for its lifetime (restored on every path).
+class StderrMuted {
+ public:
+  StderrMuted() : saved_(::dup(STDERR_FILENO)) {
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~StderrMuted() {
+    if (saved_ >= 0) {
+      ::dup2(saved_, STDERR_FILENO);
+      ::close(saved_);
+    }
+  }
+  StderrMuted(const StderrMuted&) = delete;
+  StderrMuted& operator=(const StderrMuted&) = delete;
+
+ private:
+  int saved_;
+};
 
 template <typename Pixel>
 void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::string& path) {
@@ -79,6 +102,9 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
   writer->SetInput(img);
   writer->SetUseCompression(true);
   try {
+    // The NIfTI library prints its own "** ERROR" lines on a failed write; the user gets one
+    // line from us instead (the error contract), so its stderr is muted while it writes.
+    const StderrMuted muted;
     writer->Update();
   } catch (const itk::ExceptionObject& e) {
     std::error_code ec;
@@ -86,7 +112,34 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
     throw UserError("cannot write '" + path + "'", itk_error_text(e),
                     "check that the folder exists and is writable");
   }
+  // ITK does not report every failed write (a full disk left a torn .nii and an empty .nii.gz
+  // under the final name with exit 0): read the temporary file back and compare every voxel
+  // before it may take the final name, then flush it to the disk.
   std::error_code ec;
+  bool intact = false;
+  try {
+    auto reader = itk::ImageFileReader<Image>::New();
+    reader->SetImageIO(io_for(ext));
+    reader->SetFileName(tmp.string());
+    const StderrMuted muted;  // a torn file makes the readers print their own complaints
+    reader->Update();
+    const auto* back = reader->GetOutput();
+    intact = back->GetLargestPossibleRegion() == img->GetLargestPossibleRegion() &&
+             std::equal(voxels.begin(), voxels.end(), back->GetBufferPointer());
+  } catch (const itk::ExceptionObject&) {
+    intact = false;
+  }
+  const int fd = intact ? ::open(tmp.c_str(), O_RDONLY) : -1;
+  if (fd >= 0) {
+    intact = ::fsync(fd) == 0;
+    ::close(fd);
+  }
+  if (!intact) {
+    fs::remove(tmp, ec);
+    throw UserError("cannot write '" + path + "'",
+                    "the written file does not read back whole (disk full?)",
+                    "free disk space or choose another destination");
+  }
   fs::rename(tmp, target, ec);
   if (ec) {
     fs::remove(tmp, ec);

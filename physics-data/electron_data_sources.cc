@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -90,10 +91,12 @@ DensityEffectShells read_density_effect_shells(const std::string& h5_path, int z
   s.binding_ev = read_h5_vector(group, "ionization_energy", h5_path, name);
   double total = 0;
   for (double n : s.occupancy) total += std::abs(n);
-  if (s.occupancy.size() != s.binding_ev.size() || std::abs(total - z) > 1e-6 ||
-      !(s.i_value_ev > 0)) {
+  bool finite = std::isfinite(s.i_value_ev);
+  for (double b : s.binding_ev) finite = finite && std::isfinite(b) && b >= 0;
+  if (s.occupancy.size() != s.binding_ev.size() || !(std::abs(total - z) <= 1e-6) ||
+      !(s.i_value_ev > 0) || !finite) {
     bad_file(h5_path, std::string("shell data of /") + name +
-                          " inconsistent (occupancies must sum to Z, I > 0)");
+                          " inconsistent (occupancies must sum to Z, I > 0, energies finite)");
   }
   return s;
 }
@@ -114,6 +117,7 @@ std::vector<SeltzerBergerSpectrum> read_seltzer_berger(const std::string& path) 
   std::vector<double> k(nk);
   for (auto& x : t) in >> x;
   for (auto& x : k) in >> x;
+  if (!in) bad_file(path, "truncated or non-numeric energy and kappa grids");
   std::vector<SeltzerBergerSpectrum> out(100);
   for (int z = 1; z <= 100; ++z) {
     SeltzerBergerSpectrum& s = out[z - 1];
@@ -121,10 +125,32 @@ std::vector<SeltzerBergerSpectrum> read_seltzer_berger(const std::string& path) 
     s.kappa = k;
     s.chi_mb.resize(static_cast<std::size_t>(nt) * nk);
     for (auto& x : s.chi_mb) in >> x;
-    if (!in) bad_file(path, "truncated: spectra of Z = " + std::to_string(z) + " incomplete");
+    // A "nan" or "inf" token stops the stream as well (the C++ number reader refuses them).
+    if (!in) {
+      bad_file(path, "truncated or non-numeric: spectra of Z = " + std::to_string(z) +
+                         " incomplete (expected 100 elements x " + std::to_string(nt) + " x " +
+                         std::to_string(nk) + " values)");
+    }
+    for (double x : s.chi_mb) {
+      if (!std::isfinite(x) || x < 0) {
+        bad_file(path, "spectrum of Z = " + std::to_string(z) +
+                           " holds a negative or "
+                           "non-finite value");
+      }
+    }
   }
-  if (!std::is_sorted(t.begin(), t.end()) || k.front() != 0.0 || k.back() != 1.0) {
-    bad_file(path, "energy or kappa grid not ascending from kappa = 0 to 1");
+  for (int i = 0; i < nt; ++i) {
+    if (!std::isfinite(t[i]) || !(t[i] > 0) || (i > 0 && !(t[i] > t[i - 1]))) {
+      bad_file(path, "electron energies must be finite, positive and increasing");
+    }
+  }
+  for (int i = 1; i < nk; ++i) {
+    if (!(k[i] > k[i - 1])) bad_file(path, "kappa grid not increasing");
+  }
+  if (k.front() != 0.0 || k.back() != 1.0) bad_file(path, "kappa grid must run from 0 to 1");
+  // Coverage: the electron tables need 1 keV - 20 MeV; BREMX.DAT spans 1 keV - 10 GeV.
+  if (t.front() > 1e-3 * (1 + 1e-9) || t.back() < 20.0) {
+    bad_file(path, "electron energies must cover 1 keV - 20 MeV");
   }
   return out;
 }
@@ -138,7 +164,10 @@ ElasticCrossSections read_penelope_elastic(const std::string& path, int z) {
   double row[7];
   while (in >> row[0]) {
     for (int c = 1; c < 7; ++c) {
-      if (!(in >> row[c])) bad_file(path, "row with fewer than 7 columns");
+      if (!(in >> row[c])) {
+        bad_file(path, "row " + std::to_string(e.e_mev.size() + 1) +
+                           ": fewer than 7 columns or a non-numeric entry (a NaN)");
+      }
     }
     e.e_mev.push_back(row[0] * 1e-6);  // eV -> MeV
     for (int p = 0; p < 2; ++p) {
@@ -147,14 +176,30 @@ ElasticCrossSections read_penelope_elastic(const std::string& path, int z) {
       e.sigma2[p].push_back(row[3 + 3 * p]);
     }
   }
-  if (!in.eof()) bad_file(path, "non-numeric entry");
-  if (e.e_mev.size() < 10 || !std::is_sorted(e.e_mev.begin(), e.e_mev.end())) {
-    bad_file(path, "fewer than 10 energies or energies not ascending");
+  if (!in.eof()) bad_file(path, "non-numeric entry (a NaN, or not a number)");
+  const std::size_t n = e.e_mev.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(e.e_mev[i]) || !(e.e_mev[i] > 0) ||
+        (i > 0 && !(e.e_mev[i] > e.e_mev[i - 1]))) {
+      bad_file(path, "energies must be finite, positive and increasing (row " +
+                         std::to_string(i + 1) + ")");
+    }
+  }
+  // Coverage: PENELOPE-2018's pdeel files tabulate 111 energies from 50 eV to 1 GeV
+  // (pdfiles-readme.txt). A file cut at a row boundary is still valid text (and gzip): only the
+  // missing end of the grid tells, and the tables would extrapolate the last row silently.
+  if (n == 0 || e.e_mev.front() > 50e-6 * (1 + 1e-9) || e.e_mev.back() < 1e3 * (1 - 1e-9)) {
+    bad_file(path, "truncated: dataset (elastic cross sections) has " + std::to_string(n) +
+                       " energies ending at " + std::to_string(n ? e.e_mev.back() : 0.0) +
+                       " MeV; PENELOPE's grid runs from 50 eV to 1 GeV (111 rows)");
   }
   for (int p = 0; p < 2; ++p) {
-    for (std::size_t i = 0; i < e.e_mev.size(); ++i) {
-      if (!(e.sigma[p][i] > 0 && e.sigma1[p][i] > 0 && e.sigma2[p][i] > 0)) {
-        bad_file(path, "non-positive cross section");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(std::isfinite(e.sigma[p][i]) && std::isfinite(e.sigma1[p][i]) &&
+            std::isfinite(e.sigma2[p][i]) && e.sigma[p][i] > 0 && e.sigma1[p][i] > 0 &&
+            e.sigma2[p][i] > 0)) {
+        bad_file(path, std::string("non-positive or non-finite ") + (p ? "e+" : "e-") +
+                           " cross section at row " + std::to_string(i + 1));
       }
     }
   }

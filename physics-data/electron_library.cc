@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "host/foundation/content_digest.hh"
 #include "host/foundation/hdf5_handle.hh"
 #include "host/foundation/user_error.hh"
 #include "physics-data/electron_medium_physics.hh"
@@ -21,8 +22,11 @@ namespace {
 
 // 2: soft range and soft straggling tables added; 3: positron annihilation; 4: source files
 // recorded with SHA-256 instead of CRC-32; 5: lambda_1, lambda_2 include the soft inelastic
-// deflections (an older file is refused, so it is rebuilt).
-constexpr int kFormatVersion = 6;  // 6: default Wcc 50 keV (was 10 keV)
+// deflections (an older file is refused, so it is rebuilt); 6: default Wcc 50 keV (was 10 keV);
+// 7: the ICRP 110 media and organ tables recorded as sources (they define the compositions and
+// densities: a changed media table now rebuilds the library) and content_sha256, the digest of
+// the file's own content, checked at every load (issue #14).
+constexpr int kFormatVersion = 7;
 constexpr int kNq = static_cast<int>(ElectronQuantity::kCount);
 
 // Dataset names, in ElectronQuantity order.
@@ -134,6 +138,36 @@ int grid_points(const ElectronLibraryOptions& o) {
   return static_cast<int>(std::ceil(decades * o.points_per_decade - 1e-9)) + 1;
 }
 
+std::string format_sources(const std::vector<SourceFileRecord>& files) {
+  std::string sources;
+  for (const auto& s : files) {
+    sources += s.path + " size=" + std::to_string(s.size) + " sha256=" + s.sha256 + "\n";
+  }
+  return sources;
+}
+
+// SHA-256 of everything the library stores (host/foundation/content_digest.hh), in one fixed
+// order: from the computed tables when the file is written, from the values read back at every
+// load (the tables are private: the two friends pass them in).
+std::string electron_content_sha256(const ElectronLibrary& lib, const std::vector<double>* tables,
+                                    const std::vector<double>& brems_cdf) {
+  ContentDigest d;
+  const ElectronTablesView& v = lib.view();
+  d.add_value("wcc_mev", v.wcc_mev);
+  d.add_value("wcr_mev", v.wcr_mev);
+  d.add_value("n_kappa", v.n_kappa);
+  std::string names;
+  for (const auto& n : lib.medium_names()) names += n + "\n";
+  d.add("media", names);
+  d.add("sources", format_sources(lib.sources()));
+  d.add("energy_mev", lib.energies());
+  d.add("density_g_cm3", lib.densities());
+  d.add("mean_excitation_ev", lib.mean_excitation_ev());
+  for (int q = 0; q < kNq; ++q) d.add(kQuantityNames[q], tables[q]);
+  d.add("brems_cdf", brems_cdf);
+  return d.hex();
+}
+
 }  // namespace
 
 ElectronLibrary& ElectronLibrary::operator=(const ElectronLibrary& o) {
@@ -198,6 +232,19 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
   for (int q = 0; q < kNq; ++q) lib.tables_[q].assign(static_cast<std::size_t>(2) * nm * ne, 0.0);
   lib.brems_cdf_.assign(static_cast<std::size_t>(nm) * ne * nk, 0.0);
   lib.sources_ = data.files;
+  // The media come from the ICRP 110 media and organ tables (compositions, densities) through
+  // the media catalog: they are inputs too, so a changed table makes the library out of date
+  // (electron_library_is_current) like a changed elemental file. Recorded whenever the data
+  // folder has them, whatever subset of the catalog `media` is.
+  for (const std::string model : {"AF", "AM"}) {
+    for (const std::string what : {"media", "organs"}) {
+      const std::string file =
+          icrp110_side_file_dir(data_dir) + "/" + model + "/" + model + "_" + what + ".dat";
+      if (!std::filesystem::is_regular_file(file)) continue;
+      lib.sources_.push_back(checksum_file(
+          file, std::filesystem::path(file).lexically_relative(data_dir).generic_string()));
+    }
+  }
   lib.view_.n_kappa = nk;
   lib.view_.wcc_mev = opt.wcc_mev;
   lib.view_.wcr_mev = opt.wcr_mev;
@@ -337,11 +384,9 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
     std::string names;
     for (const auto& n : lib.medium_names()) names += n + "\n";
     write_attr_string(root, "media", names);
-    std::string sources;
-    for (const auto& s : lib.sources()) {
-      sources += s.path + " size=" + std::to_string(s.size) + " sha256=" + s.sha256 + "\n";
-    }
-    write_attr_string(root, "sources", sources);
+    write_attr_string(root, "sources", format_sources(lib.sources()));
+    write_attr_string(root, "content_sha256",
+                      electron_content_sha256(lib, lib.tables_, lib.brems_cdf_));
     const hsize_t nm = v.n_media;
     const hsize_t ne = v.n_energy;
     write_doubles(root, "energy_mev", lib.energies(), {ne}, tmp);
@@ -370,6 +415,8 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
 ElectronLibrary load_electron_library(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (!std::filesystem::is_regular_file(path)) bad_library(path, "file not found");
+  bool identity_ok = false;
+  FileIdentity identity = file_identity(path, "", &identity_ok);  // before reading it
   Hdf5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (!file.ok()) bad_library(path, "not an HDF5 file or corrupt");
   const hid_t root = file;
@@ -408,6 +455,18 @@ ElectronLibrary load_electron_library(const std::string& path) {
   for (int q = 0; q < kNq; ++q)
     lib.tables_[q] = read_doubles(root, kQuantityNames[q], 2 * nm * ne, path);
   lib.brems_cdf_ = read_doubles(root, "brems_cdf", nm * ne * lib.view_.n_kappa, path);
+  // The file's own content against the digest recorded when it was written (~20 ms for the
+  // 34 MB of 108 media): a value edited inside a still-valid file never reaches a run. Once per
+  // process and file version (content_verified_before): a run loads the library twice.
+  identity.recorded_digest = read_attr_string(root, "content_sha256", path);
+  if (!identity_ok || !content_verified_before(identity)) {
+    if (identity.recorded_digest != electron_content_sha256(lib, lib.tables_, lib.brems_cdf_)) {
+      bad_library(path,
+                  "its content SHA-256 differs from the one recorded when it was written: the "
+                  "file was damaged or edited");
+    }
+    if (identity_ok) remember_content_verified(identity);
+  }
   // The view assumes a grid uniform in ln T: check it, so a foreign file cannot mislead lookups.
   const double dl = std::log(lib.energy_.back() / lib.energy_.front()) / (ne - 1);
   for (std::size_t i = 1; i < ne; ++i) {

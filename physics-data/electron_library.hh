@@ -35,8 +35,9 @@
 // 2 mm mean free path in soft tissue and is produced as a real photon above Wcr. Wcc was 10 keV
 // up to library format 5: 50 keV runs electrons 1.6x (2 MeV) to 2.4x (10 MeV) faster with the
 // AF liver self-absorption unchanged (+0.05 % +- 0.05 at 2 MeV, -0.15 % +- 0.3 at 10 MeV; EGSnrc
-// dosimetry practice puts its delta-ray threshold at 189 keV kinetic). Positron hard-bremsstrahlung spectra use the electron shape (Kim et
-// al. scaling changes the magnitude, not the shape: PENELOPE's assumption).
+// dosimetry practice puts its delta-ray threshold at 189 keV kinetic). Positron hard-bremsstrahlung
+// spectra use the electron shape (Kim et al. scaling changes the magnitude, not the shape:
+// PENELOPE's assumption).
 #pragma once
 
 #include <string>
@@ -85,6 +86,8 @@ class ElectronLibrary {
   friend ElectronLibrary compute_electron_library(const std::vector<Medium>&, const std::string&,
                                                   const ElectronLibraryOptions&);
   friend ElectronLibrary load_electron_library(const std::string&);
+  friend ElectronLibrary build_electron_library(const std::vector<Medium>&, const std::string&,
+                                                const std::string&, const ElectronLibraryOptions&);
   void bind_view();  // points view_ at the vectors below
 
   ElectronTablesView view_;
@@ -101,13 +104,16 @@ ElectronLibrary compute_electron_library(const std::vector<Medium>& media,
                                          const ElectronLibraryOptions& options = {});
 
 // Computes and writes the library to `out_path` (HDF5; written to a temporary file, then
-// renamed). Records the source files with size and SHA-256. Returns the library.
+// renamed). Records the source files with size and SHA-256 (the elemental files and the ICRP 110
+// media and organ tables under data_dir, which define the catalog's compositions and densities)
+// and content_sha256, the digest of the file's own content. Returns the library.
 ElectronLibrary build_electron_library(const std::vector<Medium>& media,
                                        const std::string& data_dir, const std::string& out_path,
                                        const ElectronLibraryOptions& options = {});
 
 // Loads a library written by build_electron_library. Throws UserError naming the file when it
-// is missing, not HDF5, of another format version, or inconsistent.
+// is missing, not HDF5, of another format version, inconsistent, or when its content differs
+// from the recorded content_sha256 (a damaged or edited file: callers that can rebuild do).
 ElectronLibrary load_electron_library(const std::string& path);
 
 // Whether `lib` holds these media (names, in this order) and was built from source files that

@@ -20,13 +20,30 @@ double interp_table(const std::vector<double>& x, const std::vector<double>& y, 
                 : interp_lin(x[i], x[i + 1], y[i], y[i + 1], v);
 }
 
+[[noreturn]] void bad_values(const H5File& f, const std::string& ds, const std::string& why) {
+  throw UserError("bad data file '" + f.path() + "': " + ds, why,
+                  "replace the file with a good copy");
+}
+
+// Every value finite and >= 0 (> 0 when `positive`): a NaN or a sign error in an elemental file
+// must not build a library (issue #14). Index in the message, so the file can be inspected.
+void check_finite(const H5File& f, const std::string& ds, const std::vector<double>& v,
+                  bool positive) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i]) || v[i] < 0 || (positive && v[i] == 0)) {
+      bad_values(f, ds,
+                 "value " + std::to_string(v[i]) + " at index " + std::to_string(i) + " is not " +
+                     (positive ? "a finite positive number" : "finite and non-negative"));
+    }
+  }
+}
+
 void check_positive_ascending(const H5File& f, const std::string& ds,
                               const std::vector<double>& x) {
+  check_finite(f, ds, x, false);
   for (std::size_t i = 1; i < x.size(); ++i) {
     if (!(x[i] >= x[i - 1])) {
-      throw UserError("bad data file '" + f.path() + "': " + ds,
-                      "values not ascending at index " + std::to_string(i),
-                      "replace the file with a good copy");
+      bad_values(f, ds, "values not ascending at index " + std::to_string(i));
     }
   }
 }
@@ -93,7 +110,20 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
                     "use the OpenMC photon file of element " + d.symbol);
   }
   d.energy = f.read_doubles(g + "/energy");
-  check_positive_ascending(f, g + "/energy", d.energy);
+  check_finite(f, g + "/energy", d.energy, true);
+  for (std::size_t i = 1; i < d.energy.size(); ++i) {
+    if (!(d.energy[i] > d.energy[i - 1])) {
+      bad_values(f, g + "/energy", "energies not increasing at index " + std::to_string(i));
+    }
+  }
+  // Coverage: the libraries tabulate 1 keV - 20 MeV (photon_library.hh); the ENDF/B-VIII.0
+  // files span 1 eV - 100 GeV. A truncated grid would be extrapolated as a constant.
+  if (d.energy.size() < 2 || d.energy.front() > 1e3 || d.energy.back() < 2e7) {
+    bad_values(f, g + "/energy",
+               "the grid must cover 1 keV - 20 MeV, it spans " +
+                   std::to_string(d.energy.empty() ? 0.0 : d.energy.front()) + " - " +
+                   std::to_string(d.energy.empty() ? 0.0 : d.energy.back()) + " eV");
+  }
   const std::size_t n = d.energy.size();
   auto read_xs = [&](const std::string& name) {
     std::vector<double> v = f.read_doubles(g + "/" + name);
@@ -103,6 +133,10 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
           "has " + std::to_string(v.size()) + " values for " + std::to_string(n) + " energies",
           "replace the file with a good copy");
     }
+    // Coherent and incoherent scattering exist at every energy (> 0); photoelectric and pair
+    // production are zero below their thresholds (>= 0).
+    const bool positive = name == "coherent/xs" || name == "incoherent/xs";
+    check_finite(f, g + "/" + name, v, positive);
     return v;
   };
   d.coherent = read_xs("coherent/xs");
@@ -121,6 +155,7 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
     x.assign(t.begin(), t.begin() + static_cast<long>(dims[1]));
     y.assign(t.begin() + static_cast<long>(dims[1]), t.end());
     check_positive_ascending(f, g + "/" + name, x);
+    check_finite(f, g + "/" + name, y, false);
   };
   read_table("coherent/scattering_factor", d.form_factor_x, d.form_factor);
   read_table("incoherent/scattering_factor", d.scattering_x, d.scattering_function);
@@ -143,7 +178,12 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
     const std::string sg = g + "/subshells/" + name;
     s.binding_ev = f.read_attr_double(sg, "binding_energy");
     s.num_electrons = f.read_attr_double(sg, "num_electrons");
+    if (!std::isfinite(s.binding_ev) || !(s.binding_ev > 0) || !std::isfinite(s.num_electrons) ||
+        !(s.num_electrons > 0)) {
+      bad_values(f, sg, "binding_energy and num_electrons must be finite and positive");
+    }
     s.xs = f.read_doubles(sg + "/xs");
+    check_finite(f, sg + "/xs", s.xs, false);
     const std::int64_t t = f.read_attr_int(sg + "/xs", "threshold_idx");
     if (t < 0 || static_cast<std::size_t>(t) + s.xs.size() != n) {
       throw UserError("bad data file '" + d.path + "': " + sg + "/xs",
@@ -159,7 +199,9 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
                         "expected n x 4 (secondary, tertiary, energy, probability)",
                         "replace the file with a good copy");
       }
+      check_finite(f, sg + "/transitions", tr, false);
       for (std::size_t k = 0; k < dims[0]; ++k) {
+        if (tr[4 * k + 3] > 1) bad_values(f, sg + "/transitions", "a probability above 1");
         RelaxationTransition r;
         r.secondary = static_cast<int>(tr[4 * k]);
         r.tertiary = static_cast<int>(tr[4 * k + 1]);
@@ -189,6 +231,9 @@ PhotonElementData read_photon_element(const std::string& h5_dir, int z) {
                     "replace the file with a good copy");
   }
   check_positive_ascending(f, cp + "/pz", d.compton_pz);
+  check_finite(f, cp + "/J", jt, false);
+  check_finite(f, cp + "/binding_energy", cb, false);
+  check_finite(f, cp + "/num_electrons", ce, true);
   for (std::size_t k = 0; k < cb.size(); ++k) {
     ComptonShell s;
     s.binding_ev = cb[k];

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "host/foundation/content_digest.hh"
 #include "host/foundation/sha256.hh"
 #include "host/foundation/user_error.hh"
 #include "kernels/constants.hh"
@@ -150,6 +152,62 @@ std::vector<int> to32(const std::vector<std::int64_t>& v) {
   std::transform(v.begin(), v.end(), out.begin(),
                  [](std::int64_t x) { return static_cast<int>(x); });
   return out;
+}
+
+// SHA-256 of everything the library stores (host/foundation/content_digest.hh), in one fixed
+// order: computed from the built library when it is written and from the values read back at
+// every load, so a value edited inside a still-valid file (a density, a mu) is noticed.
+std::string content_sha256(const PhotonLibrary& lib) {
+  ContentDigest d;
+  std::string sources;
+  for (const auto& [p, h] : lib.sources) sources += h + "  " + p + "\n";
+  d.add("sources", sources);
+  d.add("grid/energy", lib.grid.energy);
+  d.add("grid/below", lib.grid.below);
+  d.add("grid/bin_first", lib.grid.bin_first);
+  d.add_value("grid/points_per_decade", lib.grid.points_per_decade);
+  d.add_value("grid/log_e0", lib.grid.log_e0);
+  d.add_value("grid/inv_dlog", lib.grid.inv_dlog);
+  d.add("media/keys", join_lines(lib.media_keys));
+  d.add("media/names", join_lines(lib.media_names));
+  d.add("media/density", lib.density);
+  d.add("media/element_offset", lib.medium_element_offset);
+  d.add("media/element", lib.medium_element);
+  d.add("media/atoms", lib.medium_atoms);
+  d.add("media/mass_fraction", lib.medium_mass_fraction);
+  d.add("media/mass_mu", lib.mass_mu);
+  d.add("media/mass_mu_total", lib.mass_mu_total);
+  d.add("media/mass_mu_tr", lib.mass_mu_tr);
+  d.add("media/mass_mu_en", lib.mass_mu_en);
+  d.add("media/majorant", lib.majorant);
+  d.add("x/x", lib.x);
+  d.add("media/rayleigh_cdf", lib.rayleigh_cdf);
+  d.add("media/compton_s", lib.compton_s);
+  d.add("media/compton_s_max", lib.compton_s_max);
+  d.add("elements/z", lib.element_z);
+  d.add("elements/shell_offset", lib.element_shell_offset);
+  d.add("elements/photo_xs", lib.element_photo_xs);
+  d.add("shells/names", join_lines(lib.shell_names));
+  d.add("shells/designator", lib.shell_designator);
+  d.add("shells/element", lib.shell_element);
+  d.add("shells/transition_offset", lib.shell_transition_offset);
+  d.add("shells/binding", lib.shell_binding);
+  d.add("shells/num_electrons", lib.shell_num_electrons);
+  d.add("shells/fluorescence_energy", lib.shell_fluorescence_energy);
+  d.add("shells/xs", lib.shell_xs);
+  d.add("transitions/secondary", lib.transition_secondary);
+  d.add("transitions/tertiary", lib.transition_tertiary);
+  d.add("transitions/energy", lib.transition_energy);
+  d.add("transitions/probability", lib.transition_probability);
+  d.add("transitions/cumulative", lib.transition_cum);
+  d.add("compton/element_shell_offset", lib.element_cshell_offset);
+  d.add("compton/binding", lib.cshell_binding);
+  d.add("compton/electrons", lib.cshell_electrons);
+  d.add("compton/pz_inverse_cdf", lib.cshell_pz);
+  d.add("compton/medium_shell_offset", lib.medium_cshell_offset);
+  d.add("compton/medium_shell", lib.medium_cshell);
+  d.add("compton/medium_shell_cumulative", lib.medium_cshell_cum);
+  return d.hex();
 }
 
 }  // namespace
@@ -546,12 +604,15 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
     f.write_ints("/compton/medium_shell_offset", to64(lib.medium_cshell_offset));
     f.write_ints("/compton/medium_shell", to64(lib.medium_cshell));
     f.write_doubles("/compton/medium_shell_cumulative", lib.medium_cshell_cum);
+    f.write_attr_string("/", "content_sha256", content_sha256(lib));
   }
   std::filesystem::rename(tmp, out_path);
   return lib;
 }
 
 PhotonLibrary load_photon_library(const std::string& path) {
+  bool identity_ok = false;
+  FileIdentity identity = file_identity(path, "", &identity_ok);  // before reading it
   const H5File f = H5File::open_read(path);
   PhotonLibrary lib;
   lib.path = path;
@@ -613,6 +674,18 @@ PhotonLibrary load_photon_library(const std::string& path) {
   lib.medium_cshell_offset = to32(f.read_ints("/compton/medium_shell_offset"));
   lib.medium_cshell = to32(f.read_ints("/compton/medium_shell"));
   lib.medium_cshell_cum = f.read_doubles("/compton/medium_shell_cumulative");
+  // The file's own content against the digest recorded when it was written (~5 ms for 8 MB),
+  // once per process and file version (content_verified_before).
+  identity.recorded_digest =
+      f.has_attr("/", "content_sha256") ? f.read_attr_string("/", "content_sha256") : "";
+  if (!identity_ok || !content_verified_before(identity)) {
+    if (identity.recorded_digest != content_sha256(lib)) {
+      throw UserError("photon library '" + path + "' is damaged",
+                      "its content SHA-256 differs from the one recorded when it was written",
+                      "rebuild it with `gpudose physics build --force`");
+    }
+    if (identity_ok) remember_content_verified(identity);
+  }
 
   // Consistency of the shapes: a truncated or hand-edited file must not reach the transport.
   const std::size_t n = lib.grid.energy.size(), nm = lib.media_keys.size();
@@ -708,8 +781,14 @@ bool photon_library_is_current(const std::string& path, const std::string& data_
       if (sep != std::string::npos)
         recorded.emplace_back(line.substr(sep + 2), line.substr(0, sep));
     }
-  } catch (const UserError&) {
-    return false;  // unreadable: rebuild
+  } catch (const UserError& e) {
+    // Unreadable (truncated, not HDF5, a dataset gone): damaged, rebuilt by the callers.
+    std::string why = e.what();
+    const auto cut = why.rfind("); ");
+    if (cut != std::string::npos) why.resize(cut + 1);
+    std::cerr << "gpudose: photon library '" << path << "' is unreadable: " << why
+              << "; rebuilding it\n";
+    return false;
   }
   const MediaCatalog catalog = load_media_catalog(data_dir);
   const auto files = needed_sources(data_dir, catalog, nullptr);
@@ -717,6 +796,17 @@ bool photon_library_is_current(const std::string& path, const std::string& data_
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (recorded[i].first != relative_to(files[i], data_dir)) return false;
     if (recorded[i].second != sha256_file(files[i])) return false;
+  }
+  // Sources unchanged: now the file's own content (a full load, which checks its digest). The
+  // callers rebuild when this says false, so a damaged library is named here, on one line.
+  try {
+    load_photon_library(path);
+  } catch (const UserError& e) {
+    std::string why = e.what();
+    const auto cut = why.rfind("); ");
+    if (cut != std::string::npos) why.resize(cut + 1);
+    std::cerr << "gpudose: " << why << "; rebuilding it\n";
+    return false;
   }
   return true;
 }

@@ -83,20 +83,23 @@ struct PhotonLibrary {
 // Probabilities at which each shell's inverse cumulative of |p_z| is tabulated.
 inline constexpr int kComptonProfilePoints = 257;
 
-// 2: Compton profiles (Doppler broadening) added.
-inline constexpr int kPhotonLibraryFormat = 2;
+// 2: Compton profiles (Doppler broadening) added; 3: root attribute content_sha256, the digest
+// of the library's own content (host/foundation/content_digest.hh), checked at every load.
+inline constexpr int kPhotonLibraryFormat = 3;
 
 // Reads the catalog and the elemental files under data_dir, writes `out_path` (via a temporary
 // file and rename). Returns the built library (path set to out_path).
 PhotonLibrary build_photon_library(const std::string& data_dir, const std::string& out_path,
                                    const PhotonLibraryOptions& options = {});
 
-// True when `path` exists, has this format version, and every recorded source file under
-// data_dir still has the recorded checksum (and the set of needed files is the same).
+// True when `path` exists, has this format version, every recorded source file under data_dir
+// still has the recorded checksum (and the set of needed files is the same), and its content
+// still has the recorded digest (a damaged file: false, and one line on stderr saying so).
 bool photon_library_is_current(const std::string& path, const std::string& data_dir);
 
 // Loads a library written by build_photon_library. Throws UserError naming the file and the
-// missing dataset when it is absent, corrupt or of another format version.
+// missing dataset when it is absent, corrupt, of another format version, or when its content
+// differs from the digest recorded when it was written.
 PhotonLibrary load_photon_library(const std::string& path);
 
 // <cache>/physics/photon.h5

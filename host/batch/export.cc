@@ -170,11 +170,13 @@ std::string export_table(const std::string& table, const std::string& format,
     return output + "\n";
   }
   ensure_dir(output);
+  // Every file is composed first and written all or nothing (write_files_durably).
+  std::vector<std::pair<std::string, std::string>> files;
   for (const auto& [model, ps] : tree) {
     for (const auto& [particle, g] : ps) {
       if (format == "icrp133") {
         const std::string path = (fs::path(output) / (model + "_" + particle + ".SAF")).string();
-        write_file_durably(path, icrp133_text(t, model, particle, g));
+        files.push_back({path, icrp133_text(t, model, particle, g)});
         written += path + "\n";
         continue;
       }
@@ -196,11 +198,12 @@ std::string export_table(const std::string& table, const std::string& format,
         const std::string path =
             (fs::path(output) / (model + "_" + particle + "_" + file_part(source) + ".csv"))
                 .string();
-        write_file_durably(path, o.str());
+        files.push_back({path, o.str()});
         written += path + "\n";
       }
     }
   }
+  write_files_durably(files);
   return written;
 }
 

@@ -166,6 +166,27 @@ void check_or_write_plan_copy(const Plan& plan, const std::string& dir, const st
   }
 }
 
+// A table already under the output name must be this plan's: its plan hash is checked
+// whatever the sidecar folder holds (a finished table whose .jobs folder is gone would
+// otherwise be overwritten by another plan's results without a word).
+void check_existing_table(const Plan& plan, const std::string& output) {
+  std::error_code ec;
+  if (!fs::exists(output, ec)) return;
+  TableContents existing;
+  try {
+    existing = read_table(output);
+  } catch (const UserError& e) {
+    throw UserError("output '" + output + "' exists and is not a readable gpudose table", e.what(),
+                    "move it away or give another -o");
+  }
+  if (existing.plan.hash != plan.hash) {
+    throw UserError("output '" + output + "' is a table of another plan",
+                    "it holds plan " + existing.plan.hash.substr(0, 12) + ", this is " +
+                        plan.hash.substr(0, 12),
+                    "give this plan another -o (results of different plans never mix)");
+  }
+}
+
 // Finished jobs of this plan: the verified records in the sidecar folder, by job id. Writes a
 // crash cut short (never renamed, never counted) are removed.
 std::map<std::uint32_t, JobRecord> read_finished_jobs(const Plan& plan, const std::string& dir) {
@@ -291,7 +312,8 @@ JobRecord run_and_record_job(const Plan& plan, const PlanJob& pj, const BatchRun
   r.provenance.insert(r.provenance.begin() + 3, {"command", command_line});
   JobRecord rec =
       make_job_record(plan, pj, r, checksum_list_digest(phantom.source_checksums), physics.digest);
-  write_file_durably(dir + "/" + record_name(pj.job_id), record_file_text(rec));
+  write_file_durably(dir + "/" + record_name(pj.job_id), record_file_text(rec),
+                     "free disk space and run again; finished jobs are kept");
   return rec;
 }
 
@@ -310,6 +332,7 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
   const std::string dir = make_record_dir(o.output);
   OutputLock lock(dir);
   remove_torn_table_writes(o.output);
+  check_existing_table(plan, o.output);
   check_or_write_plan_copy(plan, dir, o.output);
   std::map<std::uint32_t, JobRecord> done = read_finished_jobs(plan, dir);
   std::vector<std::size_t> todo;
@@ -334,7 +357,21 @@ void run_batch(const BatchRunOptions& o, const std::string& data_dir, const std:
   CampaignProgress progress;
   for (std::size_t i : todo)
     progress.cost_total += job_cost(plan.jobs[i], plan.electron_transport, plan.range_rejection);
+  // Every phantom the finished jobs used must be the one the remaining jobs will use: checked
+  // now, not after hours of new jobs.
   std::map<std::string, std::unique_ptr<Phantom>> phantoms;
+  if (!todo.empty()) {
+    for (const auto& [id, r] : done) {
+      auto& phantom = phantoms[r.model];
+      if (!phantom) phantom = std::make_unique<Phantom>(load_phantom(r.model, data_dir, cache_dir));
+      if (r.phantom_digest != checksum_list_digest(phantom->source_checksums)) {
+        throw UserError("job " + std::to_string(id) + " in " + dir + " was computed with another " +
+                            r.model + " phantom",
+                        "the phantom's source files changed since",
+                        "start a new -o (one table, one phantom data set)");
+      }
+    }
+  }
   int new_jobs = 0;
   std::size_t recorded = mine.size() - todo.size();
   for (std::size_t i : todo) {

@@ -24,6 +24,20 @@ std::string q(const std::string& s) {
 
 std::string absolute(const std::string& p) { return fs::absolute(p).lexically_normal().string(); }
 
+// #SBATCH lines are read by sbatch, not by a shell, and end at the newline: a value that
+// carried a newline (or a quote, a space, a '$') would become a line of its own, or a command.
+// Values there are checked against a plain alphabet instead of quoted.
+void check_directive(const std::string& option, const std::string& value,
+                     const std::string& alphabet, const std::string& example) {
+  if (value.empty() || value.find_first_not_of(alphabet) != std::string::npos) {
+    throw UserError("bad " + option + " value for the SLURM scripts",
+                    "it may hold only " + example + " (no spaces, quotes, '$' or newlines)",
+                    "give a plain value");
+  }
+}
+
+const std::string kWordChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+
 void write_script(const std::string& path, const std::string& text) {
   write_file_durably(path, text);
   ::chmod(path.c_str(), 0755);
@@ -46,6 +60,22 @@ SlurmScripts write_slurm_scripts(const SlurmOptions& o) {
     throw UserError("--gpus-per-task and --cpus-per-task must not be negative",
                     "got a negative count", "leave them out for the cluster's defaults");
   }
+  if (!o.partition.empty()) {
+    check_directive("--partition", o.partition, kWordChars + ",",
+                    "letters, digits and _ . - , (e.g. gpu or gpu,cpu)");
+  }
+  if (!o.time_limit.empty()) {
+    check_directive("--time", o.time_limit, "0123456789:-",
+                    "digits, ':' and '-' (e.g. 1-12:00:00)");
+  }
+  for (const std::string* path :
+       {&o.output, &o.plan_path, &o.script_dir, &o.data_dir, &o.cache_dir, &o.program}) {
+    if (path->find_first_of("\n\r") != std::string::npos) {
+      throw UserError("a path for the SLURM scripts holds a line break",
+                      "it would split a line of the generated scripts",
+                      "rename the file or folder without line breaks");
+    }
+  }
   const Plan plan = read_plan(o.plan_path);  // refuses edited plans before anything is queued
   std::string ext = fs::path(o.output).extension().string();
   if (ext != ".h5" && ext != ".hdf5") {
@@ -62,6 +92,9 @@ SlurmScripts write_slurm_scripts(const SlurmOptions& o) {
                     ec ? ec.message() : "the folder is not writable",
                     "choose a writable --script-dir or -o");
   }
+  // The log paths stand in #SBATCH --output lines: a plain alphabet there too.
+  check_directive("script folder", s.dir,
+                  kWordChars + "/+@%,=", "letters, digits and _ . - / + @ % , = in its path");
   const std::string base = (fs::path(table).parent_path() / fs::path(table).stem()).string();
   const std::string n = std::to_string(o.array);
   for (int i = 1; i <= o.array; ++i) {
@@ -118,8 +151,8 @@ SlurmScripts write_slurm_scripts(const SlurmOptions& o) {
   u << "array=${array%%;*}\n";
   u << "merge=$(sbatch --parsable --dependency=afterok:\"$array\" " << q(s.merge_script) << ")\n";
   u << "merge=${merge%%;*}\n";
-  u << "echo \"gpudose: submitted array job $array (" << n << " shards) and merge job $merge -> "
-    << table << "\"\n";
+  u << "echo \"gpudose: submitted array job $array (" << n << " shards) and merge job $merge -> \""
+    << q(table) << "\n";
   s.submit_script = s.dir + "/submit.sh";
   write_script(s.submit_script, u.str());
   return s;

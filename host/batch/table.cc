@@ -19,6 +19,7 @@
 
 #include "host/foundation/durable_file.hh"
 #include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/hdf5_memory_file.hh"
 #include "host/foundation/user_error.hh"
 
 namespace gpudose {
@@ -261,13 +262,11 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
       tree;
   for (const JobRecord& r : records) tree[r.model][r.particle][r.source].push_back(&r);
 
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Built in memory and written in one durable write (host/foundation/hdf5_memory_file.hh):
+  // a full disk fails there, with one line and no file, never inside HDF5.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!file.ok()) {
-    throw UserError("cannot write '" + path + "'", "HDF5 could not create the file",
-                    "choose a writable destination; finished jobs are kept in the .jobs folder");
-  }
+  Hdf5MemoryFile memory;
+  const hid_t file = memory.id();
   try {
     {
       Hdf5Handle root(check(H5Gopen2(file, "/", H5P_DEFAULT), "/"), H5Gclose);
@@ -363,29 +362,13 @@ void write_table(const std::string& path, const Plan& plan, const ShardSpec& sha
         }
       }
     }
-  } catch (...) {
-    file.close();
-    ::unlink(tmp.c_str());
-    throw;
+  } catch (const Corrupt& e) {
+    throw UserError("cannot write '" + path + "'", std::string("HDF5 failed at ") + e.what(),
+                    "report this with the command line; finished jobs are kept in the .jobs "
+                    "folder");
   }
-  if (file.close() < 0) {
-    ::unlink(tmp.c_str());
-    throw UserError("cannot write '" + path + "'", "HDF5 failed to close it (disk full?)",
-                    "free disk space and run again; finished jobs are kept in the .jobs folder");
-  }
-  // The table is rebuilt from the durable job records at any time, so a plain rename suffices;
-  // still flush it so that a finished table survives a power loss.
-  const int fd = ::open(tmp.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw UserError("cannot write '" + path + "'", std::strerror(errno),
-                    "choose a writable destination");
-  }
-  sync_directory(std::filesystem::path(path).parent_path().string());
+  memory.write_to(path,
+                  "free disk space and run again; finished jobs are kept in the .jobs folder");
 }
 
 TableContents read_table(const std::string& path) {

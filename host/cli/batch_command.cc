@@ -58,15 +58,19 @@ void add_plan(CLI::App& batch, GlobalOptions& global) {
                   "Histories per job (default 1e6; with --uncertainty: the cap, default 1e10)")
       ->transform(positive_count());
   cmd->add_option("--uncertainty", r.uncertainty,
-                  "Stop each job at this relative 1-sigma of the source self-absorption");
+                  "Stop each job at this relative 1-sigma of the source self-absorption")
+      ->transform(relative_uncertainty());
   cmd->add_option("--batch-size", r.batch_size,
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
       ->transform(positive_count());
-  cmd->add_option("--seed", r.seed, "Campaign seed (every job's Philox key)")
-      ->capture_default_str();
+  cmd->add_option("--seed", r.seed, "Campaign seed (every job's Philox key), 0 to 2^64 - 1")
+      ->capture_default_str()
+      ->transform(seed_value());
   cmd->add_option("--sampling", r.sampling, "volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
       ->capture_default_str();
-  cmd->add_option("--cutoff", r.cutoff_mev, "Photon cut-off energy, MeV")->capture_default_str();
+  cmd->add_option("--cutoff", r.cutoff_mev, "Photon cut-off energy, MeV (0.001 to 1)")
+      ->capture_default_str()
+      ->transform(photon_cutoff());
   cmd->add_option("--electrons", r.electrons,
                   "Electrons set in motion by photons: transport (coupled) or local (kerma; "
                   "photon plans only)")
@@ -108,10 +112,15 @@ void add_run(CLI::App& batch, GlobalOptions& global) {
   cmd->add_option("--shard", o->shard, "Run shard K of N (K/N), balanced by estimated cost")
       ->capture_default_str();
   cmd->add_option("--backend", o->backend, "auto|cpu|cuda")->capture_default_str();
-  cmd->add_option("--devices", o->devices, "CUDA devices, e.g. 0,1, or all")->capture_default_str();
-  cmd->add_option("--threads", o->threads, "CPU worker threads (default: all cores)");
+  cmd->add_option("--devices", o->devices, "CUDA devices, e.g. 0,1, or all")
+      ->capture_default_str()
+      ->transform(device_list());
+  cmd->add_option("--threads", o->threads, "CPU worker threads (default: all cores)")
+      ->transform(thread_count());
   cmd->add_option("--stop-after", o->stop_after_jobs,
-                  "Stop after this many newly finished jobs (the rest: on the next run)");
+                  "Stop after this many newly finished jobs, at least 1 (the rest: on the next "
+                  "run)")
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
   cmd->callback([o, &global]() {
     run_batch(*o, resolve_data_dir(global.data_dir), resolve_cache_dir(global.cache_dir),

@@ -16,6 +16,13 @@ struct GlobalOptions {
 
 // A whole number above 0, also written as 1e6; use with ->transform(positive_count()).
 const CLI::Validator& positive_count();
+// One rule per option value; a sentinel (0, -1) is never a valid user value:
+const CLI::Validator& seed_value();            // 0 .. 2^64 - 1, digits only
+const CLI::Validator& positive_seconds();      // > 0, finite
+const CLI::Validator& relative_uncertainty();  // in (0, 1)
+const CLI::Validator& thread_count();          // 1 .. max(256, 8 x cores)
+const CLI::Validator& device_list();           // "all" or 0,1,...
+const CLI::Validator& photon_cutoff();         // 0.001 .. 1 MeV
 
 void add_devices_command(CLI::App& app, GlobalOptions& global);
 void add_run_command(CLI::App& app, GlobalOptions& global);
@@ -23,6 +30,7 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global);
 void add_physics_command(CLI::App& app, GlobalOptions& global);
 void add_batch_command(CLI::App& app, GlobalOptions& global);
 void add_export_command(CLI::App& app, GlobalOptions& global);
+void add_benchmark_command(CLI::App& app, GlobalOptions& global);
 void add_svalues_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

@@ -28,9 +28,21 @@ std::string resolve_data_dir(const std::string& from_flag) {
 }
 
 std::string resolve_cache_dir(const std::string& from_flag) {
-  if (!from_flag.empty()) return from_flag;
-  if (const char* env = std::getenv("GPUDOSE_CACHE"); env && *env) return env;
-  return GPUDOSE_DEFAULT_CACHE_DIR;
+  std::string dir = GPUDOSE_DEFAULT_CACHE_DIR;
+  std::string origin = "the default in the build folder";
+  if (!from_flag.empty()) {
+    dir = from_flag;
+    origin = "--cache-dir";
+  } else if (const char* env = std::getenv("GPUDOSE_CACHE"); env && *env) {
+    dir = env;
+    origin = "GPUDOSE_CACHE";
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+    throw UserError("cache directory '" + dir + "' is not a folder", "taken from " + origin,
+                    "point --cache-dir or GPUDOSE_CACHE at a folder (it is created if missing)");
+  }
+  return dir;
 }
 
 }  // namespace gpudose

@@ -2,6 +2,7 @@
 // into one-line messages with a non-zero exit code.
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "host/cli/cli.hh"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   add_physics_command(app, global);
   add_batch_command(app, global);
   add_export_command(app, global);
+  add_benchmark_command(app, global);
   add_svalues_command(app, global);
 
   try {
@@ -40,6 +42,13 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const UserError& e) {
     std::cerr << "gpudose: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The file system refused a path the user gave (too long, not a folder, no permission):
+    // the environment, not a bug.
+    std::cerr << "gpudose: error: " << e.code().message() << " ("
+              << (e.path1().empty() ? std::string("a path") : "'" + e.path1().string() + "'")
+              << "); check the paths given on the command line\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "gpudose: internal error: " << e.what()

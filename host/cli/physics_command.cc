@@ -20,6 +20,7 @@
 
 #include "host/cli/cli.hh"
 #include "host/cli/data_dir.hh"
+#include "host/foundation/durable_file.hh"
 #include "host/foundation/user_error.hh"
 #include "physics-data/electron_data_sources.hh"
 #include "physics-data/electron_library.hh"
@@ -141,13 +142,9 @@ void write_electron_table(const PhysicsOptions& o, const GlobalOptions& g, bool 
   const std::size_t c = catalog.find(o.model, o.medium);
   const ElectronLibrary lib = load_or_build_electron(o, g, catalog);
   const ElectronTableRows t = electron_table_rows(lib, static_cast<int>(c), positron);
-  const std::string tmp = o.output + ".tmp";
+  // Composed in memory, written in one durable write: no .tmp left behind on failure.
   {
-    std::ofstream out(tmp);
-    if (!out) {
-      throw UserError("cannot write '" + o.output + "'", "folder missing or not writable",
-                      "choose another -o path");
-    }
+    std::ostringstream out;
     out << "# gpudose " << (positron ? "positron" : "electron") << " table: medium "
         << catalog[c].key << " '" << catalog[c].medium.name << "', density " << lib.densities()[c]
         << " g/cm3; composition ";
@@ -163,10 +160,8 @@ void write_electron_table(const PhysicsOptions& o, const GlobalOptions& g, bool 
       for (std::size_t k = 0; k < row.size(); ++k) out << (k ? "," : "") << row[k];
       out << "\n";
     }
-    if (!out)
-      throw UserError("cannot write '" + o.output + "'", "write failed", "check disk space");
+    write_file_durably(o.output, out.str());
   }
-  std::filesystem::rename(tmp, o.output);
   std::cout << "wrote " << t.rows.size() << " energies of " << catalog[c].key << " ("
             << (positron ? "positron" : "electron") << ") to " << o.output << "\n";
 }
@@ -286,13 +281,9 @@ void write_photon_table(const PhysicsOptions& o, const GlobalOptions& g) {
   const PhotonLibrary lib = load_or_build(o, g);
   const std::size_t m = lib.medium_index(catalog[c].key);
   const std::size_t n = lib.num_energies();
-  const std::string tmp = o.output + ".tmp";
+  // Composed in memory, written in one durable write: no .tmp left behind on failure.
   {
-    std::ofstream out(tmp);
-    if (!out) {
-      throw UserError("cannot write '" + o.output + "'", "folder missing or not writable",
-                      "choose another -o path");
-    }
+    std::ostringstream out;
     out << "# gpudose photon table: medium " << lib.media_keys[m] << " '" << lib.media_names[m]
         << "', density " << lib.density[m] << " g/cm3; composition " << composition(lib, m)
         << "\n# edge: -1 = value just below an absorption edge, 1 = at/above it, 0 = no edge\n";
@@ -314,10 +305,8 @@ void write_photon_table(const PhysicsOptions& o, const GlobalOptions& g) {
           << lib.mass_mu_total[m * n + k] * lib.density[m] << "," << lib.mass_mu_tr[m * n + k]
           << "," << lib.mass_mu_en[m * n + k] << "\n";
     }
-    if (!out)
-      throw UserError("cannot write '" + o.output + "'", "write failed", "check disk space");
+    write_file_durably(o.output, out.str());
   }
-  std::filesystem::rename(tmp, o.output);
   std::cout << "wrote " << n << " energies of " << lib.media_keys[m] << " to " << o.output << "\n";
 }
 

@@ -7,9 +7,11 @@
 
 #include "host/cli/cli.hh"
 #include "host/cli/data_dir.hh"
+#include "host/foundation/user_error.hh"
 #include "host/run/job_runner.hh"
 #include "host/run/run_result.hh"
 #include "phantoms/phantom_cache.hh"
+#include "physics-data/decay_data.hh"
 
 namespace gpudose {
 namespace {
@@ -22,7 +24,8 @@ struct RunOptions {
   bool quiet = false;
 };
 
-void run(const RunOptions& o, const GlobalOptions& global) {
+void run(RunOptions o, const GlobalOptions& global) {
+  if (!o.job.nuclide.empty()) o.job.decay_dir = decay_data_dir(resolve_data_dir(global.data_dir));
   validate_job_request(o.job);
   for (const auto& path : o.outputs) check_output_path(path);
   std::function<void(const std::string&)> log;
@@ -37,10 +40,12 @@ void run(const RunOptions& o, const GlobalOptions& global) {
   for (const auto& path : o.outputs) write_run_result(r, path);
 
   std::cout << "gpudose run: " << r.model << ", source " << r.source << " (" << r.source_sampling
-            << "), " << r.particle << " " << r.energy_mev << " MeV, seed " << r.seed << ", "
-            << r.histories << " histories in " << r.batches << " batches (stop: " << r.stop_reason
-            << "), " << r.backend << ", " << r.wall_s << " s, " << r.histories_per_s
-            << " histories/s\n";
+            << "), "
+            << (r.nuclide.empty() ? r.particle + " " : "nuclide " + r.nuclide + ", emitting ")
+            << r.energy_mev << (r.nuclide.empty() ? " MeV" : " MeV per decay") << ", seed "
+            << r.seed << ", " << r.histories << " histories in " << r.batches
+            << " batches (stop: " << r.stop_reason << "), " << r.backend << ", " << r.wall_s
+            << " s, " << r.histories_per_s << " histories/s\n";
   std::cout << "electron transport: ";
   if (r.electron_transport == "local") {
     std::cout << "local (kerma approximation)";
@@ -54,6 +59,12 @@ void run(const RunOptions& o, const GlobalOptions& global) {
   if (r.particle == "positron") {
     std::cout << "positron source: AF, SAF and S are per emitted energy T + 2 m c^2 = "
               << r.energy_mev + 1.02199779 << " MeV (the annihilation photons included)\n";
+  }
+  if (!r.nuclide.empty()) {
+    std::cout << "nuclide source: results per decay (" << r.particles_per_decay
+              << " particles transported per decay, " << r.local_mev_per_decay
+              << " MeV per decay absorbed where emitted); S in Gy per decay = Gy/(Bq s), x 1e9 "
+                 "for mGy/(MBq s)\n";
   }
   std::cout << run_result_summary(r, o.top);
 }
@@ -69,7 +80,13 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--source", j.source,
                   "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...)")
       ->required();
-  cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV")->required();
+  auto* energy = cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV");
+  auto* nuclide = cmd->add_option(
+      "--nuclide", j.nuclide,
+      "Radionuclide source instead of --particle/--energy: ICRP 107 name (Lu-177, F-18, I-131, "
+      "...); results per decay");
+  energy->excludes(nuclide);
+  nuclide->excludes(energy);
   cmd->add_option("--particle", j.particle, "photon, electron or positron")->capture_default_str();
   cmd->add_option("--electrons", j.electrons,
                   "Electrons set in motion by photons: transport (coupled transport) or local "
@@ -88,30 +105,49 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       ->transform(positive_count());
   cmd->add_option("--uncertainty", j.uncertainty,
                   "Stop at this relative 1-sigma uncertainty of the source self-absorption "
-                  "(e.g. 0.01)");
+                  "(e.g. 0.01)")
+      ->transform(relative_uncertainty());
   cmd->add_option("--uncertainty-target", j.uncertainty_target,
                   "Target region the --uncertainty rule applies to (default: the source)");
   cmd->add_option("--time-limit", j.time_limit_s,
-                  "Stop issuing batches after this many seconds (result: the completed batches)");
-  cmd->add_option("--seed", j.seed, "Run seed")->capture_default_str();
+                  "Stop issuing batches after this many seconds (result: the completed batches; "
+                  "batches are then at most 20000 histories, so the limit holds to about a "
+                  "second)")
+      ->transform(positive_seconds());
+  cmd->add_option("--seed", j.seed, "Run seed, 0 to 2^64 - 1")
+      ->capture_default_str()
+      ->transform(seed_value());
   cmd->add_option("--backend", j.backend, "auto|cpu|cuda")->capture_default_str();
-  cmd->add_option("--devices", j.devices, "CUDA devices, e.g. 0,1, or all")->capture_default_str();
-  cmd->add_option("--threads", j.threads, "CPU worker threads (default: all cores)");
+  cmd->add_option("--devices", j.devices, "CUDA devices, e.g. 0,1, or all")
+      ->capture_default_str()
+      ->transform(device_list());
+  cmd->add_option("--threads", j.threads, "CPU worker threads (default: all cores)")
+      ->transform(thread_count());
   cmd->add_option("--batch-size", j.batch_size,
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
       ->transform(positive_count());
   cmd->add_option("--sampling", j.sampling,
                   "Source sampling: volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
       ->capture_default_str();
-  cmd->add_option("--cutoff", j.cutoff_mev, "Photon cut-off energy, MeV")->capture_default_str();
-  cmd->add_option("--majorant-block", j.majorant_block,
-                  "Voxels per edge of a Woodcock majorant block (speed only)")
+  cmd->add_option("--cutoff", j.cutoff_mev, "Photon cut-off energy, MeV (0.001 to 1)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+      ->transform(photon_cutoff());
+  cmd->add_option("--majorant-block", j.majorant_block,
+                  "Voxels per edge of a Woodcock majorant block (speed only; 4 to 256: smaller "
+                  "blocks cost minutes and gigabytes to build, 1 voxel 70 s and 7.7 GB for AF)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 256));
   cmd->add_option("-o,--output", o->outputs, "Result file(s): .json, .csv or .h5");
   cmd->add_option("--top", o->top, "Rows in the summary table")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
-  cmd->callback([o, &global]() { run(*o, global); });
+  cmd->callback([o, &global, energy, nuclide]() {
+    if (energy->count() == 0 && nuclide->count() == 0) {
+      throw UserError("no source emission given",
+                      "run needs --energy (with --particle) or --nuclide",
+                      "e.g. --energy 0.5, or --nuclide Lu-177");
+    }
+    run(*o, global);
+  });
 }
 
 }  // namespace gpudose

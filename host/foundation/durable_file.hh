@@ -5,12 +5,26 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gpudose {
 
 // Throws UserError (what could not be written and why: disk full, read-only folder...).
-void write_file_durably(const std::string& path, const std::string& content);
+// `todo` is the what-to-do part of the error message.
+void write_file_durably(const std::string& path, const std::string& content,
+                        const std::string& todo =
+                            "free disk space or choose a writable "
+                            "destination");
 
+// Several files, all or nothing: every content is written and flushed to a temporary name
+// first, and only when all of them are complete are they renamed into place (a multi-file
+// export never leaves 3 of 4 files). On failure no file is left under a final name that was
+// not there before. Throws UserError like write_file_durably.
+void write_files_durably(const std::vector<std::pair<std::string, std::string>>& files,
+                         const std::string& todo =
+                             "free disk space or choose a writable "
+                             "destination");
 // The whole file; throws UserError naming `what` when it cannot be read.
 std::string read_text_file(const std::string& path, const std::string& what);
 

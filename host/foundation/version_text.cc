@@ -1,6 +1,6 @@
-#include "host/foundation/build_info.hh"
-
 #include <sstream>
+
+#include "host/foundation/build_info.hh"
 
 namespace gpudose {
 

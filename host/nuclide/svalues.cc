@@ -502,7 +502,7 @@ void run_svalues(const SValuesRequest& rq, std::ostream& out,
           {o, rq.layout == "matrix" ? csv_matrix(prov, rows) : csv_long(prov, summaries, rows)});
     }
   }
-  for (const auto& [path, text] : files) write_file_durably(path, text);
+  write_files_durably(files);
 
   // Summary: per model, nuclide and source, the self-dose and the largest cross-fire targets.
   const double seconds =

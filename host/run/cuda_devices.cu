@@ -9,6 +9,8 @@ namespace gpudose {
 CudaAvailability query_cuda_devices() {
   CudaAvailability result;
   result.compiled = true;
+  if (cudaRuntimeGetVersion(&result.runtime_version) != cudaSuccess) result.runtime_version = 0;
+  if (cudaDriverGetVersion(&result.driver_version) != cudaSuccess) result.driver_version = 0;
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {

@@ -21,6 +21,10 @@ struct CudaAvailability {
   bool compiled = false;            // the CUDA back end is part of this build
   std::vector<CudaDevice> devices;  // usable devices (empty when none)
   std::string why_none;             // reason when devices is empty
+  // CUDA versions as 1000 * major + 10 * minor (cudaDriverGetVersion / cudaRuntimeGetVersion);
+  // 0 when unknown (no driver, or no CUDA back end).
+  int driver_version = 0;
+  int runtime_version = 0;
 };
 
 CudaAvailability query_cuda_devices();

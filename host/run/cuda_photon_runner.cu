@@ -6,11 +6,28 @@
 #include <vector>
 
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/device_mirror.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/launch_cuda.cuh"
 
 namespace gpudose {
 namespace {
+
+// DeviceMirror's policy on a CUDA device: cudaMalloc'd buffers (freed by the runner) and
+// host-to-device copies.
+struct CudaCopy {
+  std::vector<void*>& allocations;
+  void* allocate(std::size_t bytes) {
+    void* p = nullptr;
+    cuda_check(cudaMalloc(&p, bytes), "cudaMalloc(photon job data)");
+    allocations.push_back(p);
+    return p;
+  }
+  void copy(void* device, const void* host, std::size_t bytes) {
+    cuda_check(cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice),
+               "cudaMemcpy(photon job data)");
+  }
+};
 
 class CudaPhotonRunner : public BatchRunner {
  public:
@@ -19,77 +36,11 @@ class CudaPhotonRunner : public BatchRunner {
     cudaDeviceProp prop{};
     cuda_check(cudaGetDeviceProperties(&prop, device_), "cudaGetDeviceProperties");
     name_ = "cuda " + std::to_string(device_) + " (" + prop.name + ")";
-    history_ = job.history();
-    // Phantom.
-    const Phantom& ph = job.phantom();
-    history_.phantom.labels = upload(ph.labels);
-    history_.phantom.label_medium = upload(ph.label_medium);
-    history_.phantom.label_density = upload(ph.label_density);
-    history_.phantom.label_organ = upload(ph.label_organ_id);
-    // Majorant grid.
-    const MajorantGridView maj = job.majorant().view();
-    const std::size_t maj_count =
-        static_cast<std::size_t>(maj.nbx) * maj.nby * maj.nbz * maj.num_ebins;
-    history_.majorant.mu = upload_n(maj.mu, maj_count);
-    history_.majorant.uniform_label = upload(job.majorant().uniform_label());
-    // Source.
-    history_.source.alias.accept = upload(job.alias().accept());
-    history_.source.alias.alias = upload(job.alias().alias());
-    history_.source.voxels = upload(job.source_voxels());
-    // Physics tables.
-    const PhotonLibrary& L = job.library();
-    PhotonTablesView& t = history_.physics.t;
-    t.grid.x = upload(L.grid.energy);
-    t.grid.bin_first = upload(L.grid.bin_first);
-    t.density = upload(L.density);
-    t.mass_mu = upload(L.mass_mu);
-    t.mass_mu_total = upload(L.mass_mu_total);
-    t.mass_mu_tr = upload(L.mass_mu_tr);
-    t.mass_mu_en = upload(L.mass_mu_en);
-    t.x = upload(L.x);
-    t.x2 = upload(L.x2);
-    t.rayleigh_cdf = upload(L.rayleigh_cdf);
-    t.compton_s = upload(L.compton_s);
-    t.compton_s_max = upload(L.compton_s_max);
-    t.medium_element_offset = upload(L.medium_element_offset);
-    t.medium_element = upload(L.medium_element);
-    t.medium_atoms = upload(L.medium_atoms);
-    t.element_z = upload(L.element_z);
-    t.element_shell_offset = upload(L.element_shell_offset);
-    t.element_photo_xs = upload(L.element_photo_xs);
-    t.shell_designator = upload(L.shell_designator);
-    t.shell_binding = upload(L.shell_binding);
-    t.shell_xs = upload(L.shell_xs);
-    t.shell_transition_offset = upload(L.shell_transition_offset);
-    t.transition_secondary = upload(L.transition_secondary);
-    t.transition_tertiary = upload(L.transition_tertiary);
-    t.transition_energy = upload(L.transition_energy);
-    t.transition_cum = upload(L.transition_cum);
-    t.medium_cshell_offset = upload(L.medium_cshell_offset);
-    t.medium_cshell = upload(L.medium_cshell);
-    t.medium_cshell_cum = upload(L.medium_cshell_cum);
-    t.cshell_binding = upload(L.cshell_binding);
-    t.cshell_pz = upload(L.cshell_pz);
-    t.majorant = upload(L.majorant);
-    history_.physics.catalog_medium = upload(job.catalog_medium());
-    // Electron tables (same layout, device pointers) when electrons are transported.
-    if (job.electron_library() != nullptr) {
-      ElectronTablesView& e = history_.electrons.tables;
-      const std::size_t per_q = 2ull * e.n_media * e.n_energy;
-      for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
-        e.table[q] = upload_n(e.table[q], per_q);
-      }
-      e.energy = upload_n(e.energy, static_cast<std::size_t>(e.n_energy));
-      e.density = upload_n(e.density, static_cast<std::size_t>(e.n_media));
-      e.brems_cdf =
-          upload_n(e.brems_cdf, static_cast<std::size_t>(e.n_media) * e.n_energy * e.n_kappa);
-      history_.electrons.library_medium = upload(job.electron_medium());
-      history_.electrons.phantom = history_.phantom;
-      if (!job.boundary_distance().empty()) {
-        history_.electrons.boundary_distance = upload(job.boundary_distance());
-        history_.electrons.radiative_count = upload(job.radiative_count());
-      }
-    }
+    // Which arrays are copied and which pointers rewritten: device_mirror.hh (tested on the
+    // host with a stand-in policy, tests/host/run/device_mirror_test.cc).
+    CudaCopy policy{allocations_};
+    DeviceMirror<CudaCopy> mirror(policy);
+    history_ = mirror.mirror(job);
   }
 
   ~CudaPhotonRunner() override {
@@ -133,21 +84,6 @@ class CudaPhotonRunner : public BatchRunner {
   }
 
  private:
-  template <class T>
-  const T* upload_n(const T* data, std::size_t count) {
-    if (count == 0) return nullptr;
-    void* p = nullptr;
-    cuda_check(cudaMalloc(&p, count * sizeof(T)), "cudaMalloc(photon job data)");
-    allocations_.push_back(p);
-    cuda_check(cudaMemcpy(p, data, count * sizeof(T), cudaMemcpyHostToDevice),
-               "cudaMemcpy(photon job data)");
-    return static_cast<const T*>(p);
-  }
-  template <class T>
-  const T* upload(const std::vector<T>& v) {
-    return upload_n(v.data(), v.size());
-  }
-
   int device_;
   std::string name_;
   PhotonHistoryFunctor history_;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -13,10 +14,12 @@
 #include "host/run/backend.hh"
 #include "host/run/cpu_runner.hh"
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/nuclide_source.hh"
 #include "host/run/photon_job.hh"
 #include "host/run/scheduler.hh"
 #include "kernels/constants.hh"
 #include "phantoms/regions.hh"
+#include "physics-data/decay_data.hh"
 #include "physics-data/media_catalog.hh"
 
 namespace gpudose {
@@ -57,7 +60,33 @@ double emitted_mev(const JobRequest& o) {
   return o.energy_mev + (o.particle == "positron" ? 2 * kElectronMassMeV : 0.0);
 }
 
+// The most energy one history emits: it bounds the batch size of the fixed-point tally.
+double history_max_mev(const JobRequest& o, const NuclideSource* nuclide) {
+  return nuclide ? nuclide->max_history_mev() : emitted_mev(o);
+}
+
 void validate_job_request(const JobRequest& o) {
+  if (!o.nuclide.empty()) {
+    if (o.particle != "photon" || o.energy_mev != 0) {
+      throw UserError("--nuclide replaces --particle and --energy",
+                      "a nuclide source emits its own particles and energies",
+                      "give either --nuclide or --particle/--energy");
+    }
+    if (o.electrons != "transport") {
+      throw UserError("--electrons local does not apply to a nuclide source",
+                      "its beta, conversion and Auger electrons are always transported",
+                      "leave --electrons out with --nuclide");
+    }
+    if (o.decay_dir.empty()) {
+      throw UserError("no decay data folder for --nuclide", "the request names none",
+                      "give --data-dir with decay-data/icrp107");
+    }
+    JobRequest particle = o;  // the remaining checks, with a placeholder energy
+    particle.nuclide.clear();
+    particle.energy_mev = 1;
+    validate_job_request(particle);
+    return;
+  }
   if (o.particle != "photon" && o.particle != "electron" && o.particle != "positron") {
     throw UserError("unknown particle '" + o.particle + "'",
                     "expected photon, electron or positron", "use --particle photon");
@@ -96,6 +125,11 @@ void validate_job_request(const JobRequest& o) {
     throw UserError("--cutoff must be positive", "got " + number(o.cutoff_mev),
                     "the default is 0.001 MeV");
   }
+  if (!o.uncertainty_target.empty() && !(o.uncertainty > 0)) {
+    throw UserError("--uncertainty-target needs --uncertainty",
+                    "it names the region of the uncertainty stop rule, which is not set",
+                    "add --uncertainty U (e.g. 0.01), or leave --uncertainty-target out");
+  }
   if (o.threads < 0) {
     throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
                     "leave it out to use all cores");
@@ -103,7 +137,7 @@ void validate_job_request(const JobRequest& o) {
 }
 
 bool job_needs_electrons(const JobRequest& o) {
-  return o.particle != "photon" || o.electrons == "transport";
+  return !o.nuclide.empty() || o.particle != "photon" || o.electrons == "transport";
 }
 
 namespace {
@@ -118,16 +152,22 @@ ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::
                                         const std::function<void(const std::string&)>& log) {
   const std::string path = electron_library_path_next_to(default_photon_library_path(cache_dir));
   const MediaCatalog catalog = load_media_catalog(data_dir);
+  std::string why = "none yet";
   if (std::filesystem::is_regular_file(path)) {
     try {
       ElectronLibrary lib = load_electron_library(path);
       std::vector<std::string> names;
       for (const auto& c : catalog.media()) names.push_back(c.medium.name);
       if (electron_library_is_current(lib, names, data_dir)) return lib;
-    } catch (const UserError&) {
-      // unreadable, of another format, or a source file unreadable: rebuilt below (which names
-      // a missing source file)
+      why = "its sources or media changed";
+    } catch (const UserError& e) {
+      // unreadable, damaged (content digest), of another format, or a source file unreadable:
+      // rebuilt below (which names a missing source file)
+      why = e.what();
     }
+    // A cache that exists but cannot be used is rebuilt, and the user is told why, even with
+    // --quiet: results change only because the data did.
+    std::cerr << "gpudose: rebuilding the electron library " << path << " (" << why << ")\n";
   }
   if (log) log("building the electron library " + path + " ...");
   ElectronLibraryOptions options;
@@ -231,8 +271,8 @@ JobTargets collect_targets(const JobRequest& o, const Phantom& phantom, const Ph
 }
 
 // Batches and stop rule: fixed by the job, never by the back end.
-void plan_batches(const JobRequest& o, std::size_t num_bins, std::size_t uncertainty_target,
-                  BatchPlan& plan, StopRule& rule) {
+void plan_batches(const JobRequest& o, const NuclideSource* nuclide, std::size_t num_bins,
+                  std::size_t uncertainty_target, BatchPlan& plan, StopRule& rule) {
   plan.num_bins = num_bins;
   if (o.uncertainty > 0) {
     plan.max_histories = o.histories ? o.histories : kDefaultUncertaintyCap;
@@ -245,11 +285,17 @@ void plan_batches(const JobRequest& o, std::size_t num_bins, std::size_t uncerta
                                    : std::max<std::uint64_t>(
                                          1, (plan.max_histories + kDefaultBatchesForFixedN - 1) /
                                                 kDefaultBatchesForFixedN);
+    // The time limit is checked between batches: with it, batches of at most 20000 histories
+    // (a fraction of a second at any energy on one core) let it hold to about a second.
+    if (o.time_limit_s > 0 && !o.batch_size) {
+      plan.batch_size = std::min<std::uint64_t>(plan.batch_size, kDefaultBatchForUncertainty);
+    }
   }
-  if (plan.batch_size > max_batch_histories(emitted_mev(o))) {
-    throw UserError("--batch-size " + std::to_string(plan.batch_size) + " is too large",
-                    "a batch tally would overflow 64 bits",
-                    "use at most " + std::to_string(max_batch_histories(emitted_mev(o))));
+  if (plan.batch_size > max_batch_histories(history_max_mev(o, nuclide))) {
+    throw UserError(
+        "--batch-size " + std::to_string(plan.batch_size) + " is too large",
+        "a batch tally would overflow 64 bits",
+        "use at most " + std::to_string(max_batch_histories(history_max_mev(o, nuclide))));
   }
   rule.time_limit_s = o.time_limit_s;
 }
@@ -272,8 +318,8 @@ std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& s
 }
 
 // The result: what ran, and AF, SAF and S per target from the merged batch statistics.
-RunResult assemble_result(const JobRequest& o, const Phantom& phantom, const PhotonJob& job,
-                          const BatchPlan& plan, const ScheduleReport& report,
+RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, const Phantom& phantom,
+                          const PhotonJob& job, const BatchPlan& plan, const ScheduleReport& report,
                           const BackendSelection& selection, const JobTargets& targets,
                           const TargetStatistics& stats) {
   RunResult r;
@@ -293,23 +339,43 @@ RunResult assemble_result(const JobRequest& o, const Phantom& phantom, const Pho
     r.devices.push_back(name + ": " + std::to_string(batches) + " batches");
   }
   r.wall_s = report.wall_s;
+  r.cpu_s = report.cpu_s;
   r.histories_per_s = report.wall_s > 0 ? report.histories / report.wall_s : 0;
   r.electron_transport = job_needs_electrons(o) ? "transport" : "local";
   r.photon_cutoff_mev = o.cutoff_mev;
   // AF and SAF per emitted energy (a source positron's includes its annihilation photons).
-  const double emitted = emitted_mev(o);
-  r.escaped_fraction = stats.mean_mev(targets.escaped) / emitted;
+  // Per emitted particle, or per decay for a nuclide: histories per decay = the particles its
+  // decay emits, plus the local (alpha) energy in every target that contains the source.
+  const double emitted = nuclide ? nuclide->emitted_mev_per_decay() : emitted_mev(o);
+  const double per_unit = nuclide ? nuclide->particles_per_decay() : 1.0;
+  const double local = nuclide ? nuclide->local_mev_per_decay() : 0.0;
+  if (nuclide) {
+    r.nuclide = nuclide->nuclide();
+    r.particle = "nuclide";
+    r.energy_mev = emitted;
+    r.particles_per_decay = per_unit;
+    r.local_mev_per_decay = local;
+  }
+  r.escaped_fraction = per_unit * stats.mean_mev(targets.escaped) / emitted;
   const double e_joule = emitted * kMeVToJoule;
+  const std::vector<int>& source_ids = job.source_region().organ_ids;
   for (std::size_t t = 0; t < targets.regions.size(); ++t) {
     TargetResult tr;
     tr.name = targets.regions[t].region.name;
     tr.ids = targets.regions[t].region.organ_ids;
     tr.mass_kg = targets.regions[t].mass_kg;
-    tr.energy_mev = stats.mean_mev(t);
+    const double transported = per_unit * stats.mean_mev(t);
+    const bool contains_source = std::all_of(source_ids.begin(), source_ids.end(), [&](int id) {
+      return std::find(tr.ids.begin(), tr.ids.end(), id) != tr.ids.end();
+    });
+    tr.energy_mev = transported + (contains_source ? local : 0.0);
     tr.af = tr.energy_mev / emitted;
     tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
     tr.s_gy = e_joule * tr.saf_per_kg;
-    tr.rel_unc = stats.rel_unc(t);
+    // The local part is exact: it scales the relative uncertainty of the transported part.
+    tr.rel_unc = tr.energy_mev > 0 && local > 0 && contains_source
+                     ? stats.rel_unc(t) * transported / tr.energy_mev
+                     : stats.rel_unc(t);
     r.targets.push_back(tr);
   }
   return r;
@@ -356,13 +422,26 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
                   const ElectronLibrary* electrons,
                   const std::function<void(const std::string&)>& log) {
   validate_job_request(o);
-  const PhotonJobConfig config = photon_job_config(o);
+  std::unique_ptr<NuclideSource> nuclide;
+  if (!o.nuclide.empty()) {
+    nuclide = std::make_unique<NuclideSource>(read_nuclide(o.decay_dir, o.nuclide),
+                                              library.grid.energy.back());
+    if (nuclide->empty()) {
+      throw UserError(nuclide->nuclide() + " emits nothing to transport",
+                      "all its energy is absorbed where it is emitted (alpha particles)",
+                      "its S values need no Monte Carlo: use `gpudose svalues`");
+    }
+    if (log) log("nuclide " + nuclide->nuclide() + ": " + nuclide->positron_treatment());
+  }
+  PhotonJobConfig config = photon_job_config(o);
+  config.nuclide = nuclide.get();
   const PhotonJob job(phantom, library, config,
                       config.electrons == ElectronMode::kTransport ? electrons : nullptr);
   const JobTargets targets = collect_targets(o, phantom, job);
   BatchPlan plan;
   StopRule rule;
-  plan_batches(o, static_cast<std::size_t>(job.num_bins()), targets.uncertainty_target, plan, rule);
+  plan_batches(o, nuclide.get(), static_cast<std::size_t>(job.num_bins()),
+               targets.uncertainty_target, plan, rule);
 
   const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
   if (log) log(selection.reason);
@@ -374,9 +453,31 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   std::function<void(const Progress&)> progress;
   if (log) progress = [&](const Progress& p) { log(format_progress(p, rule.target_rel_unc)); };
   const ScheduleReport report = run_schedule(runners, plan, rule, stats, progress);
+  if (report.histories == 0) {
+    // Only a time limit can stop a job before its first batch: a result of zero histories
+    // would be AF 0 everywhere, never a valid answer.
+    throw UserError(
+        "no history completed",
+        "the time limit of " + number(o.time_limit_s) + " s ended before the first batch",
+        "give a longer --time-limit or a smaller --batch-size");
+  }
 
-  RunResult r = assemble_result(o, phantom, job, plan, report, selection, targets, stats);
+  RunResult r =
+      assemble_result(o, nuclide.get(), phantom, job, plan, report, selection, targets, stats);
   record_provenance(r, o, phantom, library, job, selection);
+  if (nuclide) {
+    r.provenance.push_back(
+        {"nuclide_source",
+         "ICRP 107 " + nuclide->nuclide() +
+             ": one history = one emitted particle drawn by its yield per decay; per decay = "
+             "mean per history x " +
+             number(nuclide->particles_per_decay()) +
+             " particles per decay, plus alpha/recoil/fission energy absorbed where emitted"});
+    r.provenance.push_back({"nuclide_positrons", nuclide->positron_treatment()});
+    r.provenance.push_back({"nuclide_excluded_neutron_mev_per_decay",
+                            number(nuclide->excluded_neutron_mev_per_decay())});
+    r.provenance.push_back({"decay_data_sha256", nuclide->json_sha256()});
+  }
   return r;
 }
 

@@ -25,6 +25,10 @@ struct JobRequest {
   // and annihilation photons, when the residual range cannot leave the region) or "off".
   std::string range_rejection = "on";
   double energy_mev = 0;
+  // A radionuclide source instead of particle and energy (host/run/nuclide_source.hh): an ICRP
+  // 107 name, read from `decay_dir` (<data>/decay-data/icrp107). Results are then per decay.
+  std::string nuclide;
+  std::string decay_dir;
   std::uint64_t histories = 0;     // 0: default (1e6; with an uncertainty rule: the 1e10 cap)
   double uncertainty = 0;          // stop at this relative 1-sigma (0: off)
   std::string uncertainty_target;  // region of that rule (default: the source)

@@ -54,7 +54,7 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
                                      v.label_density[label], lo, hi);
                 }),
       alias_(source_voxels_.weights) {
-  const bool charged = config.particle != 0;
+  const bool charged = config.nuclide ? config.nuclide->has_charged() : config.particle != 0;
   if (charged || config.electrons == ElectronMode::kTransport) {
     if (electrons_ == nullptr) {
       throw UserError("no electron library given", "electrons are transported in this job",
@@ -78,6 +78,9 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
   } else {
     electrons_ = nullptr;  // local electrons: the tables are not used
   }
+  // A nuclide's emissions were checked against the tables' end when its source was made;
+  // emissions below the cut-offs deposit where they start, as any particle that falls below.
+  if (config.nuclide) return;
   if (charged) {
     const double lo = electrons_->energies().front(), hi = electrons_->energies().back();
     // The grid's end points come out of a logarithmic grid: 1e-3 may be stored as 1.0000000002e-3.
@@ -171,10 +174,17 @@ std::size_t PhotonJob::device_bytes() const {
     electron =
         sizeof(double) * (per_q * static_cast<int>(ElectronQuantity::kCount) + v.n_energy +
                           v.n_media + static_cast<std::size_t>(v.n_media) * v.n_energy * v.n_kappa);
+    electron += b(electron_medium_);  // phantom medium -> compact table index, also mirrored
+  }
+  std::size_t nuclide_bytes = 0;
+  if (const NuclideSource* n = config_.nuclide) {
+    nuclide_bytes = b(n->line_energy()) + b(n->line_particle()) + b(n->beta_energy()) +
+                    b(n->beta_density()) + b(n->beta_cumulative());
+    if (!n->empty()) nuclide_bytes += b(n->alias().accept()) + b(n->alias().alias());
   }
   return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
          b(source_voxels_.voxels) + tables + electron + b(boundary_distance()) +
-         b(radiative_count_);
+         b(radiative_count_) + nuclide_bytes;
 }
 
 PhotonHistoryFunctor PhotonJob::history() const {
@@ -187,6 +197,7 @@ PhotonHistoryFunctor PhotonJob::history() const {
   h.source.alias = alias_.view();
   h.source.voxels = source_voxels_.voxels.data();
   h.source.particle = config_.particle;
+  if (config_.nuclide) h.source.spectrum = config_.nuclide->view();
   h.params = PhotonTransportParams{config_.seed, config_.job_id, config_.cutoff_mev};
   h.electrons.phantom = phantom_.view();
   h.electrons.params = config_.electron;

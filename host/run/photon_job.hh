@@ -10,6 +10,7 @@
 
 #include "host/run/alias_table.hh"
 #include "host/run/majorant_builder.hh"
+#include "host/run/nuclide_source.hh"
 #include "kernels/photon_physics.hh"
 #include "kernels/photon_transport.hh"
 #include "phantoms/phantom.hh"
@@ -31,6 +32,9 @@ struct PhotonJobConfig {
   int particle = 0;         // 0 photon, 1 electron, 2 positron (PhotonSourceView::particle)
   ElectronMode electrons = ElectronMode::kLocal;  // electrons set in motion by photons
   ElectronTransportParams electron;               // transport parameters (mode set from above)
+  // A radionuclide source instead of `particle` and `energy_mev` (host/run/nuclide_source.hh);
+  // not owned, must outlive the job.
+  const NuclideSource* nuclide = nullptr;
 };
 
 using PhotonHistoryFunctor = PhotonHistory<PhotonTablesPhysics>;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/hdf5_memory_file.hh"
 #include "host/foundation/user_error.hh"
 
 namespace gpudose {
@@ -137,12 +138,9 @@ void h5_strings(hid_t loc, const std::string& name, const std::vector<std::strin
 }
 
 void write_hdf5(const RunResult& r, const std::string& path) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  Hdf5Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!file.ok()) {
-    throw UserError("cannot write '" + path + "'", "HDF5 could not create the file",
-                    "choose another -o destination");
-  }
+  // Built in memory, written in one durable write (host/foundation/hdf5_memory_file.hh).
+  Hdf5MemoryFile memory;
+  const hid_t file = memory.id();
   try {
     Hdf5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
     h5_attr_string(root, "model", r.model);
@@ -158,6 +156,11 @@ void write_hdf5(const RunResult& r, const std::string& path) {
     h5_attr_double(root, "wall_s", r.wall_s);
     h5_attr_double(root, "histories_per_s", r.histories_per_s);
     h5_attr_string(root, "electron_transport", r.electron_transport);
+    if (!r.nuclide.empty()) {
+      h5_attr_string(root, "nuclide", r.nuclide);
+      h5_attr_double(root, "particles_per_decay", r.particles_per_decay);
+      h5_attr_double(root, "local_mev_per_decay", r.local_mev_per_decay);
+    }
     for (const auto& [k, v] : r.provenance) h5_attr_string(root, "provenance_" + k, v);
     Hdf5Handle g(H5Gcreate2(file, "targets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     std::vector<std::string> names, ids;
@@ -175,27 +178,18 @@ void write_hdf5(const RunResult& r, const std::string& path) {
     h5_strings(g, "name", names);
     h5_strings(g, "ids", ids);
     h5_doubles(g, "mass_kg", mass, "kg");
-    h5_doubles(g, "energy_mev", e, "MeV per history");
+    h5_doubles(g, "energy_mev", e, r.nuclide.empty() ? "MeV per history" : "MeV per decay");
     h5_doubles(g, "af", af, "1");
     h5_doubles(g, "saf_per_kg", saf, "1/kg");
-    h5_doubles(g, "s_gy", s, "Gy per emitted particle");
+    h5_doubles(g, "s_gy", s,
+               r.nuclide.empty() ? "Gy per emitted particle" : "Gy per decay (Gy/(Bq s))");
     h5_doubles(g, "rel_unc", unc, "relative 1-sigma");
-  } catch (...) {
-    file.close();
-    std::remove(tmp.c_str());
+  } catch (const UserError&) {
     throw;
+  } catch (const std::runtime_error& e) {
+    throw UserError("cannot write '" + path + "'", e.what(), "report this with the command line");
   }
-  if (file.close() < 0) {
-    std::remove(tmp.c_str());
-    throw UserError("cannot write '" + path + "'", "HDF5 failed to close the file",
-                    "check free disk space");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw UserError("cannot write '" + path + "'", ec.message(), "choose another -o destination");
-  }
+  memory.write_to(path);
 }
 
 }  // namespace
@@ -205,6 +199,11 @@ void check_output_path(const std::string& path) {
   if (ext != ".json" && ext != ".csv" && ext != ".h5" && ext != ".hdf5") {
     throw UserError("unknown output format '" + path + "'", "the extension decides the format",
                     "use -o FILE.json, FILE.csv or FILE.h5");
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw UserError("cannot write '" + path + "'", "it is a folder",
+                    "give a file name, e.g. -o " + path + "/result" + ext);
   }
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (dir.empty()) dir = ".";
@@ -239,9 +238,19 @@ std::string run_result_json(const RunResult& r) {
   o << "  \"electron_transport\": " << json_string(r.electron_transport) << ",\n";
   o << "  \"photon_cutoff_mev\": " << json_number(r.photon_cutoff_mev) << ",\n";
   o << "  \"escaped_fraction\": " << json_number(r.escaped_fraction) << ",\n";
-  o << "  \"units\": {\"energy_mev\": \"MeV per history\", \"mass_kg\": \"kg\", \"af\": \"1\", "
-       "\"saf_per_kg\": \"1/kg\", \"s_gy\": \"Gy per emitted particle\", \"rel_unc\": "
-       "\"relative 1-sigma\", \"wall_s\": \"s\"},\n";
+  if (r.nuclide.empty()) {
+    o << "  \"units\": {\"energy_mev\": \"MeV per history\", \"mass_kg\": \"kg\", \"af\": \"1\", "
+         "\"saf_per_kg\": \"1/kg\", \"s_gy\": \"Gy per emitted particle\", \"rel_unc\": "
+         "\"relative 1-sigma\", \"wall_s\": \"s\"},\n";
+  } else {
+    o << "  \"nuclide\": " << json_string(r.nuclide) << ",\n";
+    o << "  \"particles_per_decay\": " << json_number(r.particles_per_decay) << ",\n";
+    o << "  \"local_mev_per_decay\": " << json_number(r.local_mev_per_decay) << ",\n";
+    o << "  \"units\": {\"energy_mev\": \"MeV per decay\", \"mass_kg\": \"kg\", \"af\": \"1\", "
+         "\"saf_per_kg\": \"1/kg\", \"s_gy\": \"Gy per decay = Gy/(Bq s)\", "
+         "\"s_mgy_per_mbq_s\": \"mGy/(MBq s)\", \"rel_unc\": \"relative 1-sigma\", "
+         "\"wall_s\": \"s\"},\n";
+  }
   o << "  \"provenance\": {";
   for (std::size_t i = 0; i < r.provenance.size(); ++i) {
     o << (i ? ",\n    " : "\n    ") << json_string(r.provenance[i].first) << ": "
@@ -254,8 +263,9 @@ std::string run_result_json(const RunResult& r) {
     o << (i ? ",\n    " : "\n    ") << "{\"name\": " << json_string(t.name) << ", \"ids\": ["
       << ids_text(t.ids, ", ") << "], \"mass_kg\": " << json_number(t.mass_kg)
       << ", \"energy_mev\": " << json_number(t.energy_mev) << ", \"af\": " << json_number(t.af)
-      << ", \"saf_per_kg\": " << json_number(t.saf_per_kg) << ", \"s_gy\": " << json_number(t.s_gy)
-      << ", \"rel_unc\": " << json_number(t.rel_unc) << "}";
+      << ", \"saf_per_kg\": " << json_number(t.saf_per_kg) << ", \"s_gy\": " << json_number(t.s_gy);
+    if (!r.nuclide.empty()) o << ", \"s_mgy_per_mbq_s\": " << json_number(t.s_gy * 1e9);
+    o << ", \"rel_unc\": " << json_number(t.rel_unc) << "}";
   }
   o << "\n  ]\n}\n";
   return o.str();
@@ -268,8 +278,17 @@ std::string run_result_csv(const RunResult& r) {
     << " energy_mev=" << json_number(r.energy_mev) << " histories=" << r.histories
     << " seed=" << r.seed << " backend=" << r.backend << " source_sampling=" << r.source_sampling
     << " electron_transport=" << r.electron_transport << "\n";
+  if (!r.nuclide.empty()) {
+    o << "# nuclide=" << r.nuclide << " particles_per_decay=" << json_number(r.particles_per_decay)
+      << " local_mev_per_decay=" << json_number(r.local_mev_per_decay)
+      << " (energies and S per decay; S in Gy per decay = Gy/(Bq s))\n";
+  }
   for (const auto& [k, v] : r.provenance) o << "# " << k << ": " << v << "\n";
-  o << "name,ids,mass_kg,energy_mev_per_history,af,saf_per_kg,s_gy_per_particle,rel_unc\n";
+  if (r.nuclide.empty()) {
+    o << "name,ids,mass_kg,energy_mev_per_history,af,saf_per_kg,s_gy_per_particle,rel_unc\n";
+  } else {
+    o << "name,ids,mass_kg,energy_mev_per_decay,af,saf_per_kg,s_gy_per_decay,rel_unc\n";
+  }
   for (const TargetResult& t : r.targets) {
     o << csv_field(t.name) << "," << ids_text(t.ids, " ") << "," << json_number(t.mass_kg) << ","
       << json_number(t.energy_mev) << "," << json_number(t.af) << "," << json_number(t.saf_per_kg)

@@ -40,9 +40,16 @@ struct RunResult {
   std::vector<std::string> devices;  // what ran batches, with batch counts
   double wall_s = 0;
   double histories_per_s = 0;
+  double cpu_s = 0;  // process CPU time of the transport (all threads); not written to files
   std::string electron_transport;  // "local" until condensed history lands
   double photon_cutoff_mev = 0;
   double escaped_fraction = 0;  // energy leaving the phantom / emitted
+  // A radionuclide source (`run --nuclide`): every per-history quantity is then per decay
+  // (energy_mev: MeV emitted per decay, neutrons excluded; TargetResult::s_gy: Gy per decay =
+  // Gy/(Bq s)); empty for a particle source.
+  std::string nuclide;
+  double particles_per_decay = 0;  // transported particles per decay (histories per decay)
+  double local_mev_per_decay = 0;  // alpha, recoil, fission energy absorbed where emitted
   // Provenance.
   std::vector<std::pair<std::string, std::string>> provenance;  // key -> value (strings)
   std::vector<TargetResult> targets;

@@ -1,5 +1,7 @@
 #include "host/run/scheduler.hh"
 
+#include <time.h>
+
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -17,6 +19,12 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
+// CPU seconds used so far by every thread of the process.
+double process_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 }  // namespace
 
 ScheduleReport run_schedule(const std::vector<BatchRunner*>& runners, const BatchPlan& plan,
@@ -24,6 +32,7 @@ ScheduleReport run_schedule(const std::vector<BatchRunner*>& runners, const Batc
                             const std::function<void(const Progress&)>& progress,
                             double progress_every_s) {
   const auto t0 = Clock::now();
+  const double cpu0 = process_cpu_s();
   std::mutex mutex;
   std::condition_variable changed;
   std::uint64_t next_batch = 0;
@@ -116,6 +125,7 @@ ScheduleReport run_schedule(const std::vector<BatchRunner*>& runners, const Batc
   report.histories = stats.histories();
   report.batches = stats.batches();
   report.wall_s = seconds_since(t0);
+  report.cpu_s = process_cpu_s() - cpu0;
   report.stop_reason = stop_reason;
   for (std::size_t r = 0; r < runners.size(); ++r) {
     report.batches_per_runner.emplace_back(runners[r]->name(), batches_done[r]);

@@ -53,6 +53,10 @@ struct ScheduleReport {
   std::uint64_t histories = 0;
   std::uint64_t batches = 0;
   double wall_s = 0;
+  // CPU time of the whole process (all threads) over the same span: with wall_s, what the
+  // benchmark turns into histories per CPU-second, a rate that time slicing on a shared
+  // machine does not distort.
+  double cpu_s = 0;
   std::string stop_reason;  // "histories", "uncertainty", "time limit"
   std::vector<std::pair<std::string, std::uint64_t>> batches_per_runner;
 };

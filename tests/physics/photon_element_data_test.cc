@@ -136,7 +136,8 @@ TEST_F(BadFiles, MissingDatasetIsNamed) {
   // A copy of O.h5 lacks nothing; write a file with group /O, attribute Z and no datasets.
   {
     H5File f = H5File::create((dir_ / "O.h5").string());
-    f.write_doubles("/O/energy", {1.0, 2.0, 3.0});
+    // A grid that covers 1 keV - 20 MeV (eV), so that the first thing missing is a dataset.
+    f.write_doubles("/O/energy", {1.0, 1e3, 3e7});
     f.write_attr_int("/O", "Z", 8);
   }
   const std::string m = message_of(8);

@@ -11,6 +11,9 @@
 #                 corrupt table, bad shard: one-line errors, no finished job lost.
 # CASE rules:     sources from a file; an uncertainty stop rule, independent of thread count.
 # CASE fulldisk:  the disk fills up mid-run (small tmpfs): one-line error, records kept.
+# CASE fulldisk_outputs: every writer (run, phantom export, export, physics table, merge) on a
+#                 full disk: one-line error, no file.
+# CASE integrity: another plan onto a finished table without .jobs; SLURM option injection.
 # CASE exports:   icrp133, opendose-csv and csv exports of the reference table.
 set -euo pipefail
 gpudose="$1"
@@ -199,7 +202,7 @@ PY
     cmp "$d/t.h5" "$ref/ref.h5" || fail "table after recomputing the corrupt job differs"
     # The output of one plan refuses another plan.
     make_plan "$d/other.json" 99
-    expect_error "belongs to another plan" "$gpudose" batch run "$d/other.json" -o "$d/t.h5"
+    expect_error "(belongs to|is a table of) another plan" "$gpudose" batch run "$d/other.json" -o "$d/t.h5"
     # Corrupt tables: truncated, and one value changed inside (checksum).
     head -c 3000 "$ref/ref.h5" > "$d/truncated.h5"
     expect_error "corrupt or not a gpudose batch table" "$gpudose" batch status "$d/truncated.h5"
@@ -263,6 +266,52 @@ PY
     "$gpudose" batch status "$d/t.h5" | grep -q "6 jobs, $n done" || fail "records were damaged"
     "$gpudose" batch run "$plan" -o "$d/t.h5" --quiet
     cmp "$d/t.h5" "$ref/ref.h5" || fail "table finished after a full disk differs"
+    ;;
+
+  fulldisk_outputs)
+    # Every writer on a full disk (a tmpfs filled to the last few KiB): a one-line error, a
+    # non-zero exit and no file under the final name; never a crash, never a torn file
+    # (issue 14). Needs mount rights (exit 77: skipped).
+    d="$work/fulldisk_outputs"; rm -rf "$d"; mkdir -p "$d/small"
+    mount -t tmpfs -o size=64k tmpfs "$d/small" 2>/dev/null ||
+      { echo "SKIP: cannot mount a small tmpfs here (needs root)"; exit 77; }
+    trap 'umount "$d/small" 2>/dev/null || true' EXIT
+    dd if=/dev/zero of="$d/small/fill" bs=1k count=56 2>/dev/null || true
+    s="$d/small"
+    run=(run --model female --source liver --energy 0.5 --histories 2000 --quiet)
+    expect_error "cannot write '$s/r.h5' \(No space left on device\)" "$gpudose" "${run[@]}" -o "$s/r.h5"
+    expect_error "cannot write '$s/r.json'" "$gpudose" "${run[@]}" -o "$s/r.json"
+    expect_error "cannot write '$s/r.csv'" "$gpudose" "${run[@]}" -o "$s/r.csv"
+    for f in a.nii a.nii.gz a.mha; do
+      expect_error "cannot write '$s/$f' \(the written file does not read back whole" \
+        "$gpudose" phantom export --model female -o "$s/$f"
+    done
+    expect_error "cannot write .*none of the 2 files was written" \
+      "$gpudose" export "$ref/ref.h5" --format opendose-csv -o "$s/od"
+    expect_error "cannot write '$s/long.csv'" \
+      "$gpudose" export "$ref/ref.h5" --format csv -o "$s/long.csv"
+    expect_error "cannot write '$s/water.csv'" \
+      "$gpudose" physics table --medium water --particle photon -o "$s/water.csv"
+    expect_error "cannot write '$s/m.h5'.*finished jobs are kept" \
+      "$gpudose" batch merge "$ref/ref.h5" -o "$s/m.h5"
+    left="$(cd "$s" && find . -type f ! -name fill | sort | tr '\n' ' ')"
+    [ -z "$left" ] || fail "files left on the full disk: $left"
+    echo "full disk: every writer failed cleanly"
+    ;;
+
+  integrity)
+    # Another plan onto a finished table whose .jobs folder is gone: refused (the table carries
+    # its plan hash). A newline in a SLURM option: refused, nothing written.
+    d="$work/integrity"; rm -rf "$d"; mkdir -p "$d"
+    cp "$ref/ref.h5" "$d/t.h5"
+    make_plan "$d/other.json" 7
+    expect_error "output '$d/t.h5' is a table of another plan" \
+      "$gpudose" batch run "$d/other.json" -o "$d/t.h5" --quiet
+    cmp "$d/t.h5" "$ref/ref.h5" || fail "the other plan's run touched the table"
+    expect_error "bad --partition value for the SLURM scripts" \
+      "$gpudose" batch slurm "$plan" --array 2 --partition "$(printf 'gpu\nrm -rf /')" -o "$d/s.h5"
+    expect_error "bad --time value" "$gpudose" batch slurm "$plan" --array 2 --time '1:00;x' -o "$d/s.h5"
+    [ ! -e "$d/s.h5.slurm/array.sbatch" ] || fail "a script was written"
     ;;
 
   exports)

@@ -8,6 +8,7 @@
 # 2. Outputs: CSV long and matrix layouts and JSON, consistent with each other; PCHIP within
 #    1 % of linear for the self-S; icrp103 weighting multiplies Ra-223's alpha part by 20;
 #    --progeny equilibrium adds Ra-223's daughters with the branching fractions of ICRP-07.NDX.
+# 2b. `run --nuclide` (direct Monte Carlo of the nuclide source) against the fold.
 # 3. Bad input: one-line errors, non-zero exit, no output file.
 set -euo pipefail
 gpudose="$1"
@@ -98,6 +99,40 @@ assert ra_eq["s_gy_per_bq_s"] > 3.5 * ra["s_gy_per_bq_s"], "four alphas per chai
 print("svalues outputs consistent")
 PY
 
+# --- 2b. `run --nuclide` against the fold of the same physics ------------------------------
+# Direct Monte Carlo of Lu-177 and F-18 (pure beta+: real positrons) in the liver, against the
+# fold of the table above: source and two cross-fire targets within 3 sigma + 0.5 %; Lu-177's
+# liver self-S also within 1 % of OpenDose; bit-identical tallies with 1 and 2 threads.
+"$gpudose" run --model female --source liver --nuclide Lu-177 --histories 4e5 --threads 2 \
+  --quiet -o run_lu.json >/dev/null
+"$gpudose" run --model female --source liver --nuclide lu177 --histories 4e5 --threads 1 \
+  --quiet -o run_lu1.json >/dev/null
+"$gpudose" run --model female --source liver --nuclide F-18 --histories 4e5 --quiet \
+  -o run_f.json >/dev/null
+"$py" - <<'PY'
+import json
+
+fold = json.load(open("s.json"))["rows"]
+for nuclide, path in (("Lu-177", "run_lu.json"), ("F-18", "run_f.json")):
+    run = json.load(open(path))
+    assert run["nuclide"] == nuclide and run["units"]["s_gy"].startswith("Gy per decay")
+    for target in ("Liver", "Kidneys", "Stomach wall"):
+        a = [t for t in run["targets"] if t["name"] == target][0]
+        b = [r for r in fold if r["nuclide"] == nuclide and r["target"] == target][0]
+        sa, sb = a["s_mgy_per_mbq_s"], b["s_mgy_per_mbq_s"]
+        sigma = ((a["rel_unc"] * sa) ** 2 + (b["rel_unc"] * sb) ** 2) ** 0.5
+        print(f"{nuclide} {target}: run {sa:.5e} +- {100 * a['rel_unc']:.2f} %, svalues {sb:.5e} "
+              f"+- {100 * b['rel_unc']:.2f} %: {100 * (sa / sb - 1):+.2f} %")
+        assert abs(sa - sb) <= 3 * sigma + 0.005 * sb, (nuclide, target)
+    if nuclide == "Lu-177":
+        liver = [t for t in run["targets"] if t["name"] == "Liver"][0]["s_mgy_per_mbq_s"]
+        assert abs(liver / 1.7533e-5 - 1) < 0.01, liver
+one = json.load(open("run_lu1.json"))["targets"]
+two = json.load(open("run_lu.json"))["targets"]
+assert [t["energy_mev"] for t in one] == [t["energy_mev"] for t in two], "threads changed tallies"
+print("run --nuclide agrees with svalues")
+PY
+
 # --- 3. Bad input ---------------------------------------------------------------------------
 "$gpudose" batch plan --models female --sources liver --particles photon --energies 0.01,0.1,1 \
   --histories 2000 -o photon_plan.json >/dev/null
@@ -121,6 +156,14 @@ expect_error "cannot write .*svalues writes .csv or .json" \
   "$gpudose" svalues liver.h5 --nuclide Lu-177 -o bad.txt
 expect_error "table|HDF5|not found|cannot" \
   "$gpudose" svalues missing.h5 --nuclide Lu-177 -o bad.csv
+expect_error "--nuclide replaces --particle and --energy|excludes" \
+  "$gpudose" run --model female --source liver --nuclide Lu-177 --particle electron -o bad.json
+expect_error "unknown nuclide 'Lu178x'" \
+  "$gpudose" run --model female --source liver --nuclide Lu178x -o bad.json
+expect_error "--electrons local does not apply to a nuclide source" \
+  "$gpudose" run --model female --source liver --nuclide Lu-177 --electrons local -o bad.json
+expect_error "needs --energy \(with --particle\) or --nuclide" \
+  "$gpudose" run --model female --source liver -o bad.json
 mkdir -p ro && chmod a-w ro
 if [ "$(id -u)" -ne 0 ]; then  # root writes anywhere
   expect_error "cannot write|Permission" \
