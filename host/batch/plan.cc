@@ -262,13 +262,23 @@ Plan make_plan(const PlanRequest& rq,
   for (const std::string& model_arg : models) {
     const Phantom& phantom = phantom_of(model_arg);
     if (!seen_models.insert(phantom.model).second) continue;
-    // Sources of this model: resolved once, duplicates dropped (first wins).
+    // Sources of this model, resolved once. A region named twice (e.g. 'liver' and '95', or
+    // a name again after 'all') is refused: a plan never holds two jobs with one key, and a
+    // silent drop would hide a typo in a long source list.
     std::vector<std::pair<std::string, int>> sources;
-    auto add = [&](const Region& r) {
-      for (const auto& s : sources) {
-        if (s.first == r.name) return;
+    std::vector<std::string> spelled;  // how each source was asked for
+    auto add = [&](const Region& r, const std::string& as) {
+      for (std::size_t i = 0; i < sources.size(); ++i) {
+        if (sources[i].first == r.name) {
+          // `all` lists some regions twice (an OpenDose union that is a single organ): the
+          // same region, kept once.
+          if (as == "all" && spelled[i] == "all") return;
+          throw UserError("source '" + r.name + "' is listed twice in --sources",
+                          "as '" + spelled[i] + "' and as '" + as + "'", "name every source once");
+        }
       }
       sources.push_back({r.name, r.opendose_id});
+      spelled.push_back(as);
     };
     for (const std::string& s : source_args) {
       std::string k = s;
@@ -280,7 +290,7 @@ Plan make_plan(const PlanRequest& rq,
           const Region& r = rm.region;
           if (r.opendose_id >= 1 && r.opendose_id <= 172 &&
               (r.kind == "organ" || r.kind == "opendose") && rm.voxels > 0) {
-            add(r);
+            add(r, "all");
           }
         }
       } else {
@@ -289,7 +299,7 @@ Plan make_plan(const PlanRequest& rq,
           throw UserError("source '" + s + "' has no voxel in " + phantom.model,
                           "it cannot emit anything", "drop it from --sources for this model");
         }
-        add(r);
+        add(r, s);
       }
     }
     for (const std::string& particle : particles) {

@@ -39,7 +39,7 @@ void add_svalues_command(CLI::App& app, GlobalOptions& global) {
                   "long (one row per model, nuclide, source, target) or matrix (targets x "
                   "sources, CSV)")
       ->capture_default_str();
-  cmd->add_option("-o,--output", rq->outputs, "Output files: .csv and/or .json")->required();
+  cmd->add_option("-o,--output", rq->outputs, "Output files: .csv, .json and/or .h5")->required();
   cmd->callback([rq, &global]() {
     rq->decay_dir = decay_data_dir(resolve_data_dir(global.data_dir));
     rq->command_line = global.command_line;

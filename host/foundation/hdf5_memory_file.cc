@@ -35,6 +35,10 @@ hid_t create_in_memory() {
 Hdf5MemoryFile::Hdf5MemoryFile() : file_(create_in_memory(), H5Fclose) {}
 
 void Hdf5MemoryFile::write_to(const std::string& path, const std::string& todo) {
+  write_file_durably(path, take_image(path), todo);
+}
+
+std::string Hdf5MemoryFile::take_image(const std::string& path) {
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) {
     throw UserError("cannot write '" + path + "'", "HDF5 could not finish the file in memory",
                     "report this with the command line");
@@ -50,7 +54,7 @@ void Hdf5MemoryFile::write_to(const std::string& path, const std::string& todo) 
                     "report this with the command line");
   }
   file_.close();  // in memory: cannot fail for want of disk
-  write_file_durably(path, bytes, todo);
+  return bytes;
 }
 
 }  // namespace gpudose

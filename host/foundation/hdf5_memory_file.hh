@@ -22,6 +22,9 @@ class Hdf5MemoryFile {
   hid_t id() const { return file_; }
   // Closes the file and writes its bytes to `path` durably; afterwards id() is invalid.
   // Throws UserError naming `path` (disk full, read-only folder, ...).
+  // Closes the file and returns its bytes (to write several files all or nothing with
+  // write_files_durably); afterwards id() is invalid. Throws UserError naming `path`.
+  std::string take_image(const std::string& path);
   // `todo`: the what-to-do part of the error.
   void write_to(const std::string& path,
                 const std::string& todo = "free disk space or choose a writable destination");

@@ -11,11 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/batch/table.hh"
 #include "host/foundation/build_info.hh"
 #include "host/foundation/closest_names.hh"
 #include "host/foundation/durable_file.hh"
+#include "host/foundation/hdf5_handle.hh"
+#include "host/foundation/hdf5_memory_file.hh"
 #include "host/foundation/user_error.hh"
 #include "host/nuclide/svalue_fold.hh"
 #include "phantoms/phantom_model.hh"
@@ -312,6 +315,116 @@ std::string json_text(const std::vector<std::pair<std::string, std::string>>& pr
   return j.dump(1) + "\n";
 }
 
+// HDF5: / attributes format, format_version and provenance_<key>; /rows/<column> one value per
+// row (strings variable-length, numbers double with a `unit` attribute); /nuclides/<column>
+// one value per nuclide x source fold. Built in memory (hdf5_memory_file.hh).
+void h5_check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5 could not write " + what);
+}
+
+void h5_attr(hid_t loc, const std::string& name, const std::string& value) {
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
+  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  h5_check(H5Awrite(attr, type, value.c_str()), name);
+}
+
+void h5_column(hid_t group, const std::string& name, const std::vector<double>& v,
+               const std::string& unit) {
+  const hsize_t n = v.size();
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(group, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                H5Dclose);
+  h5_check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name);
+  h5_attr(ds, "unit", unit);
+}
+
+void h5_column(hid_t group, const std::string& name, const std::vector<std::string>& v) {
+  std::vector<const char*> ptrs;
+  for (const std::string& x : v) ptrs.push_back(x.c_str());
+  const hsize_t n = v.size();
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);
+  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Hdf5Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
+  h5_check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+}
+
+std::string h5_image(const std::string& path,
+                     const std::vector<std::pair<std::string, std::string>>& prov,
+                     const std::vector<NuclideSummary>& summaries, const std::vector<Row>& rows) {
+  Hdf5MemoryFile memory;
+  try {
+    Hdf5Handle root(H5Gopen2(memory.id(), "/", H5P_DEFAULT), H5Gclose);
+    h5_attr(root, "format", "gpudose-svalues");
+    h5_attr(root, "format_version", "1");
+    for (const auto& [k, v] : prov) h5_attr(root, "provenance_" + k, v);
+    Hdf5Handle g(H5Gcreate2(memory.id(), "rows", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    std::vector<std::string> model, nuclide, source, target, ids;
+    std::vector<double> mass, s, s_mgy, rel, share[kRadiationGroupCount], lin, pchip, spread;
+    for (const Row& r : rows) {
+      const TargetSValue& v = r.value;
+      model.push_back(r.source->model);
+      nuclide.push_back(r.nuclide->name);
+      source.push_back(r.source->source);
+      target.push_back(r.source->tables.targets[r.target].name);
+      ids.push_back(r.source->target_ids[r.target]);
+      mass.push_back(r.source->tables.targets[r.target].mass_kg);
+      s.push_back(v.s_gy_per_bq_s);
+      s_mgy.push_back(v.s_mgy_per_mbq_s);
+      rel.push_back(v.relative_sigma);
+      for (int k = 0; k < kRadiationGroupCount; ++k) share[k].push_back(v.share[k]);
+      lin.push_back(v.s_linear);
+      pchip.push_back(v.s_pchip);
+      spread.push_back(v.interpolation_spread);
+    }
+    h5_column(g, "model", model);
+    h5_column(g, "nuclide", nuclide);
+    h5_column(g, "source", source);
+    h5_column(g, "target", target);
+    h5_column(g, "target_ids", ids);
+    h5_column(g, "mass_kg", mass, "kg");
+    h5_column(g, "s_gy_per_bq_s", s, "Gy/(Bq s)");
+    h5_column(g, "s_mgy_per_mbq_s", s_mgy, "mGy/(MBq s)");
+    h5_column(g, "rel_unc", rel, "relative 1-sigma");
+    for (int k = 0; k < kRadiationGroupCount; ++k) h5_column(g, kShareNames[k], share[k], "1");
+    h5_column(g, "s_linear_gy_per_bq_s", lin, "Gy/(Bq s)");
+    h5_column(g, "s_pchip_gy_per_bq_s", pchip, "Gy/(Bq s)");
+    h5_column(g, "interpolation_spread_gy_per_bq_s", spread, "Gy/(Bq s)");
+
+    Hdf5Handle n(H5Gcreate2(memory.id(), "nuclides", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Gclose);
+    std::vector<std::string> nn, nm, ns;
+    std::vector<double> emitted[kRadiationGroupCount], neutron, below_p, below_e;
+    for (const NuclideSummary& x : summaries) {
+      nn.push_back(x.nuclide->name);
+      nm.push_back(x.source->model);
+      ns.push_back(x.source->source);
+      for (int k = 0; k < kRadiationGroupCount; ++k) emitted[k].push_back(x.values.emitted_mev[k]);
+      neutron.push_back(x.values.excluded_neutron_mev);
+      below_p.push_back(x.values.below_grid_fraction_photon);
+      below_e.push_back(x.values.below_grid_fraction_electron);
+    }
+    h5_column(n, "nuclide", nn);
+    h5_column(n, "model", nm);
+    h5_column(n, "source", ns);
+    const char* emitted_names[] = {"emitted_photon_mev", "emitted_beta_mev", "emitted_ic_auger_mev",
+                                   "emitted_alpha_mev"};
+    for (int k = 0; k < kRadiationGroupCount; ++k) {
+      h5_column(n, emitted_names[k], emitted[k], "MeV per decay");
+    }
+    h5_column(n, "excluded_neutron_mev", neutron, "MeV per decay");
+    h5_column(n, "below_grid_fraction_photon", below_p, "1");
+    h5_column(n, "below_grid_fraction_electron", below_e, "1");
+  } catch (const std::runtime_error& e) {
+    throw UserError("cannot write '" + path + "'", e.what(), "report this with the command line");
+  }
+  return memory.take_image(path);
+}
+
 }  // namespace
 
 std::vector<ChainMember> equilibrium_chain(const std::string& decay_dir,
@@ -362,13 +475,13 @@ void run_svalues(const SValuesRequest& rq, std::ostream& out,
   }
   if (rq.outputs.empty()) {
     throw UserError("no output file", "svalues writes its results to files",
-                    "give -o FILE.csv or -o FILE.json");
+                    "give -o FILE.csv, FILE.json or FILE.h5");
   }
   for (const std::string& o : rq.outputs) {
     const std::string ext = output_extension(o);
-    if (ext != ".csv" && ext != ".json") {
-      throw UserError("cannot write '" + o + "'", "svalues writes .csv or .json files",
-                      "use -o FILE.csv or -o FILE.json");
+    if (ext != ".csv" && ext != ".json" && ext != ".h5" && ext != ".hdf5") {
+      throw UserError("cannot write '" + o + "'", "svalues writes .csv, .json or .h5 files",
+                      "use -o FILE.csv, FILE.json or FILE.h5");
     }
     if (rq.layout == "matrix" && ext != ".csv") {
       throw UserError("--layout matrix needs a .csv output", "'" + o + "' is not one",
@@ -495,8 +608,11 @@ void run_svalues(const SValuesRequest& rq, std::ostream& out,
   const auto prov = provenance(rq, table, ndx);
   std::vector<std::pair<std::string, std::string>> files;
   for (const std::string& o : rq.outputs) {
-    if (output_extension(o) == ".json") {
+    const std::string ext = output_extension(o);
+    if (ext == ".json") {
       files.push_back({o, json_text(prov, summaries, rows)});
+    } else if (ext == ".h5" || ext == ".hdf5") {
+      files.push_back({o, h5_image(o, prov, summaries, rows)});
     } else {
       files.push_back(
           {o, rq.layout == "matrix" ? csv_matrix(prov, rows) : csv_long(prov, summaries, rows)});

@@ -1,6 +1,6 @@
 // `gpudose svalues`: radionuclide S values from a batch SAF table (host/batch/table.hh) and the
 // ICRP 107 decay data, through the fold of svalue_fold.hh, written as CSV (long or matrix
-// layout) or JSON with full provenance.
+// layout), JSON or HDF5 with full provenance.
 //
 // The table's entries are independent jobs, so every S value's variance is propagated exactly
 // from the variances of the entries it uses (svalue_fold.hh). Masses are the table's voxel
@@ -25,7 +25,7 @@ struct SValuesRequest {
   std::string weighting = "none";        // or icrp103
   std::string progeny = "none";          // or equilibrium
   std::string layout = "long";           // or matrix (CSV only)
-  std::vector<std::string> outputs;      // .csv or .json
+  std::vector<std::string> outputs;      // .csv, .json or .h5
   std::string decay_dir;                 // <data>/decay-data/icrp107
   std::string command_line;
 };

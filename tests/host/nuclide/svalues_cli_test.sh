@@ -31,7 +31,7 @@ expect_error() {  # expect_error REGEX cmd...: non-zero exit, one-line stderr ma
 "$gpudose" batch plan --models female --sources liver --particles photon,electron \
   --energies icrp133 --histories 20000 -o plan.json >/dev/null
 "$gpudose" batch run plan.json -o liver.h5 --quiet
-"$gpudose" svalues liver.h5 --nuclide Lu-177,F-18 -o s.csv -o s.json | tee summary.txt
+"$gpudose" svalues liver.h5 --nuclide Lu-177,F-18 -o s.csv -o s.json -o s.h5 | tee summary.txt
 "$gpudose" svalues liver.h5 --nuclide lu177 --interpolation pchip -o pchip.json >/dev/null
 "$gpudose" svalues liver.h5 --nuclide Lu-177,F-18 --layout matrix -o matrix.csv >/dev/null
 "$gpudose" svalues liver.h5 --nuclide Ra-223 -o ra.json >/dev/null
@@ -96,6 +96,14 @@ for d in ("Rn-219", "Po-215", "Pb-211", "Bi-211", "Tl-207", "Po-211"):
 assert abs(chain["Tl-207"] + chain["Po-211"] - 1) < 1e-6
 ra_eq = pick(eq["rows"], "Ra-223", "Liver")
 assert ra_eq["s_gy_per_bq_s"] > 3.5 * ra["s_gy_per_bq_s"], "four alphas per chain vs one"
+# HDF5 = JSON, row for row.
+import h5py
+with h5py.File("s.h5", "r") as f:
+    assert f.attrs["format"] == b"gpudose-svalues" or f.attrs["format"] == "gpudose-svalues"
+    h5s = f["rows/s_gy_per_bq_s"][...]
+    assert len(h5s) == len(s["rows"])
+    assert all(abs(a - r["s_gy_per_bq_s"]) <= 1e-15 * abs(a) for a, r in zip(h5s, s["rows"]))
+    assert f["rows/s_gy_per_bq_s"].attrs["unit"] in (b"Gy/(Bq s)", "Gy/(Bq s)")
 print("svalues outputs consistent")
 PY
 
@@ -152,7 +160,7 @@ expect_error "--layout matrix needs a .csv output" \
   "$gpudose" svalues liver.h5 --nuclide Lu-177 --layout matrix -o bad.json
 expect_error "unknown --progeny 'all'" \
   "$gpudose" svalues liver.h5 --nuclide Lu-177 --progeny all -o bad.csv
-expect_error "cannot write .*svalues writes .csv or .json" \
+expect_error "cannot write .*svalues writes .csv, .json or .h5" \
   "$gpudose" svalues liver.h5 --nuclide Lu-177 -o bad.txt
 expect_error "table|HDF5|not found|cannot" \
   "$gpudose" svalues missing.h5 --nuclide Lu-177 -o bad.csv
