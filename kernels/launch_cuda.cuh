@@ -20,18 +20,21 @@ __global__ void for_each_item_kernel(std::uint64_t n, F f) {
   }
 }
 
-// Launches f over [0, n) on `stream` of the current device. `name` appears in any error, e.g.
+// Launches f over [0, n) on `stream` of the current device: blocks of `block_size` threads, at
+// most `blocks_per_sm` blocks per multiprocessor (the loop is grid-stride, so any grid covers n;
+// the cap only bounds the launch's size). Both are parameters so that a caller can sweep them;
+// results never depend on them (items are keyed by index). `name` appears in any error, e.g.
 // "launch of photon_transport failed (cudaErrorInvalidConfiguration: ...)". Asynchronous: a
 // fault inside the kernel is reported by the next checked synchronisation.
 template <class F>
 void launch_cuda(const char* name, std::uint64_t n, const F& f, cudaStream_t stream = nullptr,
-                 int block_size = 256) {
+                 int block_size = 256, int blocks_per_sm = 32) {
   if (n == 0) return;
   int device = 0, sms = 0;
   cuda_check(cudaGetDevice(&device), name);
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), name);
   const std::uint64_t wanted = (n + block_size - 1) / block_size;
-  const std::uint64_t cap = static_cast<std::uint64_t>(sms) * 32;  // enough blocks to fill SMs
+  const std::uint64_t cap = static_cast<std::uint64_t>(sms) * blocks_per_sm;
   const unsigned grid = static_cast<unsigned>(wanted < cap ? wanted : cap);
   for_each_item_kernel<<<grid, block_size, 0, stream>>>(n, f);
   const cudaError_t status = cudaGetLastError();

@@ -86,6 +86,10 @@ void add_benchmark_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--threads", o->run.thread_counts,
                   "CPU thread counts to measure (default: 1 and all cores)")
       ->delimiter(',');
+  cmd->add_option("--launch", o->run.launches,
+                  "CUDA launch configurations to measure, THREADSxBLOCKS_PER_SM[xHISTORIES], "
+                  "e.g. 256x32,128x16 (default: 256x32x16777216); their tallies must agree")
+      ->delimiter(',');
   cmd->add_option("--json", o->json_path, "Write the full report (machine, build, every case)");
   cmd->add_flag("--markdown", o->markdown,
                 "Print a Markdown block for benchmarks/RESULTS.md instead of the table");

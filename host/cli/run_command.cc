@@ -126,6 +126,9 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--batch-size", j.batch_size,
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
       ->transform(positive_count());
+  cmd->add_option("--launch", j.launch,
+                  "CUDA launch: THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH] (default "
+                  "256x32x16777216; speed only, the tallies do not depend on it)");
   cmd->add_option("--sampling", j.sampling,
                   "Source sampling: volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
       ->capture_default_str();

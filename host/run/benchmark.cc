@@ -21,6 +21,7 @@
 #include "host/foundation/sha256.hh"
 #include "host/foundation/user_error.hh"
 #include "host/run/cuda_devices.hh"
+#include "host/run/cuda_photon_runner.hh"
 #include "host/run/job_runner.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
@@ -182,6 +183,7 @@ struct BackendSpec {
   int threads = 0;
   int device = -1;
   std::string device_name;
+  CudaLaunch launch;  // for a device
 };
 
 std::vector<BackendSpec> backend_specs(const BenchmarkOptions& o, const CudaAvailability& cuda) {
@@ -189,6 +191,8 @@ std::vector<BackendSpec> backend_specs(const BenchmarkOptions& o, const CudaAvai
     throw UserError("unknown --backends '" + o.backends + "'", "expected auto, cpu or cuda",
                     "use --backends auto (every back end present)");
   }
+  std::vector<CudaLaunch> launches;  // parsed first: a typo fails on a machine without a GPU too
+  for (const std::string& text : o.launches) launches.push_back(parse_cuda_launch(text));
   std::vector<BackendSpec> specs;
   if (o.backends != "cuda") {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -210,7 +214,11 @@ std::vector<BackendSpec> backend_specs(const BenchmarkOptions& o, const CudaAvai
                       "use --backends cpu or auto");
     }
     for (const CudaDevice& d : cuda.devices) {
-      specs.push_back({"cuda:" + std::to_string(d.index), "cuda", 0, d.index, d.name});
+      const std::string label = "cuda:" + std::to_string(d.index);
+      if (launches.empty()) specs.push_back({label, "cuda", 0, d.index, d.name, CudaLaunch{}});
+      for (const CudaLaunch& l : launches) {
+        specs.push_back({label + "@" + to_string(l), "cuda", 0, d.index, d.name, l});
+      }
     }
   }
   return specs;
@@ -374,6 +382,7 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o,
         job.backend = spec.kind;
         job.devices = spec.device >= 0 ? std::to_string(spec.device) : "all";
         job.threads = spec.threads;
+        job.launch = to_string(spec.launch);  // read by the CUDA runner; the CPU ignores it
 
         const bool case_peak = reset_peak_rss();
         res.peak_rss_scope = case_peak ? "case" : "process";

@@ -50,9 +50,13 @@ constexpr std::uint64_t kQuickDivisor = 5;
 struct BenchmarkOptions {
   bool quick = false;
   int repeat = 3;
-  std::vector<std::string> only;    // case names to run (empty: the whole matrix/subset)
-  std::string backends = "auto";    // auto (every back end present), cpu or cuda
-  std::vector<int> thread_counts;   // CPU thread counts (empty: 1 and all cores)
+  std::vector<std::string> only;   // case names to run (empty: the whole matrix/subset)
+  std::string backends = "auto";   // auto (every back end present), cpu or cuda
+  std::vector<int> thread_counts;  // CPU thread counts (empty: 1 and all cores)
+  // CUDA launch configurations ("256x32", "128x8x1000000": cuda_photon_runner.hh); each device
+  // runs every case at each, labelled cuda:<index>@<launch>. Empty: the defaults, cuda:<index>.
+  // Their tallies must agree (the determinism check across back ends of one kind).
+  std::vector<std::string> launches;
   std::string data_dir, cache_dir;  // resolved folders
   std::string command_line;         // recorded in the report
 };

@@ -31,11 +31,13 @@ struct CudaCopy {
 
 class CudaPhotonRunner : public BatchRunner {
  public:
-  CudaPhotonRunner(const PhotonJob& job, int device) : device_(device) {
+  CudaPhotonRunner(const PhotonJob& job, int device, const CudaLaunch& launch)
+      : device_(device), launch_(launch) {
     cuda_check(cudaSetDevice(device_), "cudaSetDevice");
     cudaDeviceProp prop{};
     cuda_check(cudaGetDeviceProperties(&prop, device_), "cudaGetDeviceProperties");
     name_ = "cuda " + std::to_string(device_) + " (" + prop.name + ")";
+    if (!(launch_ == CudaLaunch{})) name_ += " launch " + to_string(launch_);
     // Which arrays are copied and which pointers rewritten: device_mirror.hh (tested on the
     // host with a stand-in policy, tests/host/run/device_mirror_test.cc).
     CudaCopy policy{allocations_};
@@ -51,13 +53,13 @@ class CudaPhotonRunner : public BatchRunner {
 
   std::string name() const override { return name_; }
 
-  // About 2^24 histories per launch keep the GPU busy without long tails at the end.
+  // About launch_.histories_per_launch histories per launch (whole batches, at least one).
   std::uint64_t preferred_batches() const override { return preferred_; }
 
   void run(const BatchPlan& plan, std::uint64_t first, std::uint64_t count,
            std::vector<BatchResult>& out) override {
     cuda_check(cudaSetDevice(device_), "cudaSetDevice");
-    preferred_ = std::max<std::uint64_t>(1, (1ull << 24) / plan.batch_size);
+    preferred_ = std::max<std::uint64_t>(1, launch_.histories_per_launch / plan.batch_size);
     const std::size_t words = count * plan.num_bins;
     if (words > tally_words_) {
       if (tallies_) cudaFree(tallies_);
@@ -70,7 +72,8 @@ class CudaPhotonRunner : public BatchRunner {
     for (std::uint64_t b = first; b < first + count; ++b) n += plan.histories_in(b);
     launch_cuda("photon_transport", n,
                 BatchedHistories<PhotonHistoryFunctor>{history_, h0, plan.batch_size, first,
-                                                       static_cast<int>(plan.num_bins), tallies_});
+                                                       static_cast<int>(plan.num_bins), tallies_},
+                nullptr, launch_.threads_per_block, launch_.blocks_per_sm);
     std::vector<std::uint64_t> host(words);
     cuda_check(
         cudaMemcpy(host.data(), tallies_, words * sizeof(std::uint64_t), cudaMemcpyDeviceToHost),
@@ -85,6 +88,7 @@ class CudaPhotonRunner : public BatchRunner {
 
  private:
   int device_;
+  CudaLaunch launch_;
   std::string name_;
   PhotonHistoryFunctor history_;
   std::vector<void*> allocations_;
@@ -95,8 +99,9 @@ class CudaPhotonRunner : public BatchRunner {
 
 }  // namespace
 
-std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob& job, int device) {
-  return std::make_unique<CudaPhotonRunner>(job, device);
+std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob& job, int device,
+                                                     const CudaLaunch& launch) {
+  return std::make_unique<CudaPhotonRunner>(job, device, launch);
 }
 
 }  // namespace gpudose

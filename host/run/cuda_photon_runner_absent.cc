@@ -5,7 +5,7 @@
 
 namespace gpudose {
 
-std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob&, int) {
+std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob&, int, const CudaLaunch&) {
   throw std::logic_error("this build has no CUDA back end");
 }
 

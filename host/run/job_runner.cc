@@ -130,6 +130,7 @@ void validate_job_request(const JobRequest& o) {
                     "it names the region of the uncertainty stop rule, which is not set",
                     "add --uncertainty U (e.g. 0.01), or leave --uncertainty-target out");
   }
+  if (!o.launch.empty()) parse_cuda_launch(o.launch);  // throws a one-line error
   if (o.threads < 0) {
     throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
                     "leave it out to use all cores");
@@ -302,7 +303,8 @@ void plan_batches(const JobRequest& o, const NuclideSource* nuclide, std::size_t
 
 // One worker per CPU thread, or one per CUDA device of the selection.
 std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& selection,
-                                                       const PhotonJob& job, int threads) {
+                                                       const PhotonJob& job, int threads,
+                                                       const CudaLaunch& launch) {
   std::vector<std::unique_ptr<BatchRunner>> owned;
   if (selection.backend == Backend::Cpu) {
     const int n =
@@ -312,7 +314,7 @@ std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& s
           "cpu thread " + std::to_string(t), job.history()));
     }
   } else {
-    for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d));
+    for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d, launch));
   }
   return owned;
 }
@@ -445,7 +447,9 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
 
   const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
   if (log) log(selection.reason);
-  const std::vector<std::unique_ptr<BatchRunner>> owned = make_runners(selection, job, o.threads);
+  const CudaLaunch launch = o.launch.empty() ? CudaLaunch{} : parse_cuda_launch(o.launch);
+  const std::vector<std::unique_ptr<BatchRunner>> owned =
+      make_runners(selection, job, o.threads, launch);
   std::vector<BatchRunner*> runners;
   for (const auto& r : owned) runners.push_back(r.get());
 
