@@ -12,9 +12,11 @@
 #      compared bit for bit;
 #   6. one short ncu profile (--clock-control none: the card's clocks are left alone) of a photon
 #      and an electron launch: occupancy, achieved warps, SIMT efficiency, instructions, local
-#      memory traffic.
+#      memory traffic;
+#   7. the standalone benchmark (gpudose-job-bench) on the carried job dumps: kernel resources,
+#      rates per launch configuration, chi-square against the dumps' CPU reference tallies.
 # Designed for well under 8 minutes of GPU time. Each step logs to its own file; what comes back
-# is summary.txt, benchmark.json, ncu-*.csv and logs.tar.gz (the device tool returns 8 files).
+# is summary.txt, benchmark.json, ncu-*.csv, jobbench-*.txt and logs.tar.gz (at most 8 files).
 #
 #   bash .device/run.sh                  on the GPU machine
 #   DRY_RUN=1 bash .device/run.sh        here, without a GPU: every step on the CPU back end at
@@ -63,8 +65,32 @@ gd=("$work/bin/gpudose" --data-dir "$data_dir" --cache-dir "$build/data")
 py="$(command -v /usr/bin/python3 || command -v python3)"
 if [ "$dry" = 1 ]; then backend=cpu; else backend=cuda; fi
 
-# 1. Device and caches. A carried binary that cannot start here (other system libraries) ends
-# the kit at once: nothing after it could run.
+# 7. The standalone benchmark on the carried job dumps (benchmarks/job_bench.cu: the CUDA runtime
+#    and kernels/ only): registers and local memory from cudaFuncGetAttributes, histories/s at
+#    each launch configuration, identical tallies across them, chi-square against the dump's CPU
+#    reference. It needs nothing the carried gpudose needs, so it runs even if that cannot.
+job_bench_step() {
+  local dump name
+  for dump in "$work"/dumps/*.gdd; do
+    if [ ! -e "$dump" ]; then
+      skip "job bench: no job dumps in the bundle"
+      break
+    fi
+    name="$(basename "$dump" .gdd)"
+    if "$work/bin/gpudose-job-bench" "$dump" ${launches//,/ } --repeat 2 \
+      >"$out/jobbench-$name.txt" 2>&1; then
+      pass "job bench $name: $(grep -E '^kernel:' "$out/jobbench-$name.txt"); $(grep -E '^device vs CPU' "$out/jobbench-$name.txt")"
+    elif [ "$dry" = 1 ] && grep -q 'no CUDA device visible' "$out/jobbench-$name.txt"; then
+      skip "job bench $name (dry run): the dump was read and checked; no device to run it"
+      rm -f "$out/jobbench-$name.txt"
+    else
+      fail "job bench $name: $(tail -2 "$out/jobbench-$name.txt" | tr '\n' ' ')"
+    fi
+  done
+}
+
+# 1. Device and caches. A carried gpudose that cannot start here (other system libraries) ends the
+# kit after the standalone benchmark (step 7), which needs only the CUDA runtime.
 say "date $(date -u +%FT%TZ), $(uname -n), dry run: $dry, launches: $launches"
 if [ "$dry" = 1 ]; then
   skip "nvidia-smi (dry run: no GPU here)"
@@ -76,6 +102,7 @@ else
 fi
 if ! "${gd[@]}" --version >"$logs/version.txt" 2>&1; then
   fail "the carried gpudose does not start here: $(head -1 "$logs/version.txt")"
+  job_bench_step
   exit 1
 fi
 "${gd[@]}" devices >"$logs/devices.txt" 2>&1 || true
@@ -97,7 +124,7 @@ fi
 # dry run they skip (no device), which still proves the binaries start from the bundle.
 for exe in "$work"/bin/*; do
   name="$(basename "$exe")"
-  [ "$name" = gpudose ] && continue
+  [ "$name" = gpudose ] || [ "$name" = gpudose-job-bench ] && continue
   if "$exe" >"$logs/$name.log" 2>&1; then
     pass "$name: $(grep -E '^\[  (PASSED|SKIPPED|FAILED) ' "$logs/$name.log" | tr '\n' ' ')"
   else
@@ -185,4 +212,6 @@ for particle in photon electron; do
     fail "ncu $particle: $(tail -1 "$logs/ncu-$particle.err")"
   fi
 done
+
+job_bench_step
 exit $status

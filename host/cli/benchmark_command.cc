@@ -18,7 +18,7 @@ namespace {
 
 struct BenchmarkCliOptions {
   BenchmarkOptions run;
-  std::string json_path, compare_path;
+  std::string json_path, compare_path, dump_dir;
   bool markdown = false, list = false, quiet = false, fail_on_regression = false;
 };
 
@@ -38,6 +38,17 @@ int run(BenchmarkCliOptions& o, const GlobalOptions& global) {
     for (const auto& c : benchmark_matrix()) {
       std::cout << (c.quick ? "* " : "  ") << c.name << ": " << c.histories << " histories, "
                 << c.what << "\n";
+    }
+    return 0;
+  }
+  if (!o.dump_dir.empty()) {
+    // The device kit's input: job dumps with CPU reference tallies (host/run/job_dump.hh).
+    o.run.data_dir = resolve_data_dir(global.data_dir);
+    o.run.cache_dir = resolve_cache_dir(global.cache_dir);
+    std::function<void(const std::string&)> say;
+    if (!o.quiet) say = [](const std::string& line) { std::cerr << "gpudose: " << line << "\n"; };
+    for (const std::string& path : dump_benchmark_jobs(o.run, o.dump_dir, say)) {
+      std::cout << "wrote " << path << " (" << std::filesystem::file_size(path) << " bytes)\n";
     }
     return 0;
   }
@@ -99,6 +110,9 @@ void add_benchmark_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_flag("--fail-on-regression", o->fail_on_regression,
                 "With --compare: exit status 1 when a case regressed beyond the noise");
   cmd->add_flag("--list", o->list, "List the matrix and exit");
+  cmd->add_option("--dump", o->dump_dir,
+                  "Write job dumps (DIR/<case>.gdd, the --quick cases or --cases) with CPU "
+                  "reference tallies for the device kit's standalone benchmark, and exit");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
   cmd->callback([o, &global]() {
     const int status = run(*o, global);

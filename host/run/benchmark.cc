@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "host/foundation/user_error.hh"
 #include "host/run/cuda_devices.hh"
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/job_dump.hh"
 #include "host/run/job_runner.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
@@ -252,6 +254,47 @@ void load_model(LoadedData& d, const std::string& model, const BenchmarkOptions&
 }
 
 }  // namespace
+
+std::vector<std::string> dump_benchmark_jobs(const BenchmarkOptions& o, const std::string& dir,
+                                             const std::function<void(const std::string&)>& log) {
+  std::vector<const BenchmarkCase*> cases;
+  for (const BenchmarkCase& c : benchmark_matrix()) {
+    const bool named = std::find(o.only.begin(), o.only.end(), c.name) != o.only.end();
+    if (o.only.empty() ? c.quick : named) cases.push_back(&c);
+  }
+  if (cases.empty()) {
+    throw UserError("no benchmark case to dump", "--cases names none of the matrix",
+                    "see `gpudose benchmark --list`");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UserError("cannot create '" + dir + "'", ec.message(), "choose another --dump");
+  std::vector<std::string> written;
+  LoadedData data;
+  for (const BenchmarkCase* c : cases) {
+    if (data.model != c->model) load_model(data, c->model, o);
+    JobRequest job;
+    job.source = c->source;
+    job.particle = c->particle;
+    job.energy_mev = c->energy_mev;
+    job.electrons = c->electrons;
+    job.seed = 2026;
+    validate_job_request(job);
+    const PhotonJobConfig config = photon_job_config(job);
+    const PhotonJob pj(*data.phantom, *data.photons, config,
+                       job_needs_electrons(job) ? data.electrons.get() : nullptr);
+    // A tenth of the case, in 100 batches: enough for a chi-square of the device's tallies
+    // against the CPU's, small enough to run on the CPU here in seconds.
+    const std::uint64_t batch = std::max<std::uint64_t>(100, c->histories / 1000);
+    const std::uint64_t histories = 100 * batch;
+    const double emitted = c->energy_mev + (c->particle == "positron" ? 1.02199782 : 0.0);
+    const std::string path = (std::filesystem::path(dir) / (c->name + ".gdd")).string();
+    if (log) log("dumping " + c->name + " (" + std::to_string(histories) + " reference histories)");
+    write_job_dump(pj, c->name, histories, batch, emitted, path);
+    written.push_back(path);
+  }
+  return written;
+}
 
 double BenchmarkResult::rate_wall() const {
   return median(collect(samples, [&](const BenchmarkSample& s) {

@@ -44,6 +44,14 @@ struct BenchmarkCase {
 // The matrix, in the order it runs (AF cases first, AM last: one phantom in memory at a time).
 const std::vector<BenchmarkCase>& benchmark_matrix();
 
+// Writes <dir>/<case>.gdd for the selected cases (options.only; default the --quick subset): the
+// job dump of host/run/job_dump.hh with its CPU reference tallies, for the device kit's
+// standalone benchmark. Returns the paths written. Throws UserError.
+struct BenchmarkOptions;
+std::vector<std::string> dump_benchmark_jobs(const BenchmarkOptions& options,
+                                             const std::string& dir,
+                                             const std::function<void(const std::string&)>& log);
+
 // The --quick subset runs each of its cases with histories / kQuickDivisor.
 constexpr std::uint64_t kQuickDivisor = 5;
 

@@ -212,7 +212,7 @@ namespace {
 // The steps of run_job, in the order it takes them.
 
 // What the photon job needs from the request: source, energy, streams, physics switches.
-PhotonJobConfig photon_job_config(const JobRequest& o) {
+PhotonJobConfig make_photon_job_config(const JobRequest& o) {
   PhotonJobConfig config;
   config.source = o.source;
   config.sampling = parse_source_sampling(o.sampling);
@@ -420,6 +420,10 @@ void record_provenance(RunResult& r, const JobRequest& o, const Phantom& phantom
 
 }  // namespace
 
+PhotonJobConfig photon_job_config(const JobRequest& request) {
+  return make_photon_job_config(request);
+}
+
 RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibrary& library,
                   const ElectronLibrary* electrons,
                   const std::function<void(const std::string&)>& log) {
@@ -435,7 +439,7 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     }
     if (log) log("nuclide " + nuclide->nuclide() + ": " + nuclide->positron_treatment());
   }
-  PhotonJobConfig config = photon_job_config(o);
+  PhotonJobConfig config = make_photon_job_config(o);
   config.nuclide = nuclide.get();
   const PhotonJob job(phantom, library, config,
                       config.electrons == ElectronMode::kTransport ? electrons : nullptr);

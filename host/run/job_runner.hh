@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "host/run/photon_job.hh"
 #include "host/run/run_result.hh"
 #include "phantoms/phantom.hh"
 #include "physics-data/electron_library.hh"
@@ -63,6 +64,9 @@ RunResult run_job(const JobRequest& request, const Phantom& phantom, const Photo
 RunResult run_job(const JobRequest& request, const Phantom& phantom, const PhotonLibrary& library,
                   const ElectronLibrary* electrons,
                   const std::function<void(const std::string&)>& log = {});
+
+// The photon job configuration of a particle request (no nuclide), as run_job builds it.
+PhotonJobConfig photon_job_config(const JobRequest& request);
 
 // True when the request transports electrons (a charged source, or --electrons transport).
 bool job_needs_electrons(const JobRequest& request);
