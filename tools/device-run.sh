@@ -13,8 +13,9 @@
 #   6. one short ncu profile (--clock-control none: the card's clocks are left alone) of a photon
 #      and an electron launch: occupancy, achieved warps, SIMT efficiency, instructions, local
 #      memory traffic;
-#   7. the standalone benchmark (gpudose-job-bench) on the carried job dumps: kernel resources,
-#      rates per launch configuration, chi-square against the dumps' CPU reference tallies.
+#   7. the standalone benchmark (gpudose-job-bench; rebuilt there with nvcc from the carried
+#      sources if it cannot start, or with FORCE_REBUILD=1) on the carried job dumps: kernel
+#      resources, rates per launch configuration, chi-square against the dumps' CPU reference.
 # Designed for well under 8 minutes of GPU time. Each step logs to its own file; what comes back
 # is summary.txt, benchmark.json, ncu-*.csv, jobbench-*.txt and logs.tar.gz (at most 8 files).
 #
@@ -22,7 +23,8 @@
 #   DRY_RUN=1 bash .device/run.sh        here, without a GPU: every step on the CPU back end at
 #                                        small sizes, the GPU-only ones (nvidia-smi, ncu) named
 #                                        and skipped; the CTest test device_kit.dry_run
-# Environment: OUT (default ./device-out), LAUNCHES (default 256x32,128x32,512x16),
+# Environment: OUT (default ./device-out), LAUNCHES (default 256x32,128x32,512x16), FORCE_REBUILD,
+# CUDA_ARCH (of a rebuild; default native),
 # HISTORIES (throughput runs; default 20000000, dry run 20000).
 # Exit status: 0 when every step passed, 1 otherwise (the summary says which).
 set -euo pipefail
@@ -70,14 +72,30 @@ if [ "$dry" = 1 ]; then backend=cpu; else backend=cuda; fi
 #    each launch configuration, identical tallies across them, chi-square against the dump's CPU
 #    reference. It needs nothing the carried gpudose needs, so it runs even if that cannot.
 job_bench_step() {
-  local dump name
+  local dump name rc=0 bench="$work/bin/gpudose-job-bench"
+  # Without arguments it prints its usage and exits 2. Anything else (a missing library, another
+  # C library, a binary for another CPU, or FORCE_REBUILD=1) means: rebuild it here from the
+  # carried sources with nvcc, which needs nothing but the CUDA toolkit.
+  [ -x "$bench" ] && { "$bench" >/dev/null 2>&1 || rc=$?; } || rc=127
+  if [ "$rc" != 2 ] || [ "${FORCE_REBUILD:-0}" = 1 ]; then
+    local arch="${CUDA_ARCH:-native}"
+    if command -v nvcc >/dev/null && nvcc -std=c++17 -O3 --expt-relaxed-constexpr -arch="$arch" \
+      -I "$work/src" "$work/src/benchmarks/job_bench.cu" -o "$work/bin/gpudose-job-bench.rebuilt" \
+      >"$logs/jobbench-rebuild.log" 2>&1; then
+      bench="$work/bin/gpudose-job-bench.rebuilt"
+      pass "job bench rebuilt here with nvcc (-arch=$arch): the carried binary $([ "$rc" = 2 ] && echo 'was replaced as asked' || echo "did not start (exit $rc)")"
+    else
+      fail "job bench: the carried binary did not start (exit $rc) and nvcc could not rebuild it: $(tail -1 "$logs/jobbench-rebuild.log" 2>/dev/null)"
+      return
+    fi
+  fi
   for dump in "$work"/dumps/*.gdd; do
     if [ ! -e "$dump" ]; then
       skip "job bench: no job dumps in the bundle"
       break
     fi
     name="$(basename "$dump" .gdd)"
-    if "$work/bin/gpudose-job-bench" "$dump" ${launches//,/ } --repeat 2 \
+    if "$bench" "$dump" ${launches//,/ } --repeat 2 \
       >"$out/jobbench-$name.txt" 2>&1; then
       pass "job bench $name: $(grep -E '^kernel:' "$out/jobbench-$name.txt"); $(grep -E '^device vs CPU' "$out/jobbench-$name.txt")"
     elif [ "$dry" = 1 ] && grep -q 'no CUDA device visible' "$out/jobbench-$name.txt"; then
