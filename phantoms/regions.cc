@@ -295,4 +295,10 @@ RegionVoxels region_voxels(const Phantom& phantom, const Region& region, SourceS
   return out;
 }
 
+bool region_contains(const std::vector<int>& outer, const std::vector<int>& inner) {
+  return std::all_of(inner.begin(), inner.end(), [&](int id) {
+    return std::find(outer.begin(), outer.end(), id) != outer.end();
+  });
+}
+
 }  // namespace gpudose

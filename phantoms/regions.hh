@@ -48,6 +48,10 @@ const std::string& embedded_region_table();
 
 Region resolve_region(const Phantom& phantom, const std::string& query);
 
+// True when every organ of `inner` is one of `outer`'s organs (IDs in any order): a target that
+// contains the source region absorbs what the source deposits where it is emitted.
+bool region_contains(const std::vector<int>& outer, const std::vector<int>& inner);
+
 std::uint64_t region_voxel_count(const Phantom& phantom, const Region& region);
 // Sum of voxel masses (voxels x voxel volume x density), kg.
 double region_mass_kg(const Phantom& phantom, const Region& region);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 
 namespace gpudose {
@@ -15,12 +16,6 @@ constexpr int kPhotonGroup = 0, kBetaGroup = 1, kIcAugerGroup = 2;
 // Radiation weighting factor for local deposits (alpha, recoil, fission fragments): ICRP
 // Publication 103 (2007), Table 2: 20 for alpha particles, fission fragments and heavy ions.
 double local_weight_factor(Weighting w) { return w == Weighting::icrp103 ? 20.0 : 1.0; }
-
-std::string fmt(double v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%.6g", v);
-  return s;
-}
 
 int sign(double v) { return (v > 0) - (v < 0); }
 
@@ -39,7 +34,7 @@ void validate_grid(const std::vector<double>& grid, FoldParticle p) {
   for (std::size_t k = 0; k < grid.size(); ++k) {
     if (!std::isfinite(grid[k]) || grid[k] <= 0 || (k > 0 && !(grid[k] > grid[k - 1]))) {
       throw UserError(std::string("bad ") + particle_name(p) + " SAF table",
-                      "energy " + std::to_string(k + 1) + " (" + fmt(grid[k]) +
+                      "energy " + std::to_string(k + 1) + " (" + format_g(grid[k]) +
                           " MeV) is not positive and above the one before",
                       "energies of a table must be strictly ascending and > 0");
     }
@@ -218,10 +213,10 @@ FoldKernel prepare_fold(const NuclideEmissions& nuclide, const std::vector<doubl
     if (e > top * (1 + 1e-9)) {
       const std::string particle = particle_name(g.particle);
       throw UserError("cannot fold " + nuclide.name + " with this SAF table",
-                      std::string("its ") + what + " at " + fmt(e) + " MeV is above the " +
-                          particle + " table, which spans " + fmt(grid.front()) + " to " +
-                          fmt(top) + " MeV",
-                      "use a table whose " + particle + " energies reach " + fmt(e) + " MeV");
+                      std::string("its ") + what + " at " + format_g(e) + " MeV is above the " +
+                          particle + " table, which spans " + format_g(grid.front()) + " to " +
+                          format_g(top) + " MeV",
+                      "use a table whose " + particle + " energies reach " + format_g(e) + " MeV");
     }
     e = std::min(e, top);
     const double joule = mev * kJoulePerMeV;
@@ -283,8 +278,9 @@ FoldKernel prepare_fold(const NuclideEmissions& nuclide, const std::vector<doubl
   const auto& spectrum = nuclide.beta_spectrum;
   const std::vector<double> w = trapezoid_weights(spectrum);
   const std::string beta_what =
-      spectrum.empty() ? ""
-                       : "beta spectrum (end point " + fmt(spectrum.back().first) + " MeV) node";
+      spectrum.empty()
+          ? ""
+          : "beta spectrum (end point " + format_g(spectrum.back().first) + " MeV) node";
   for (std::size_t i = 0; i < spectrum.size(); ++i) {
     const double mev = w[i] * spectrum[i].first * spectrum[i].second;
     k.beta_spectrum_mev += mev;
@@ -296,7 +292,8 @@ FoldKernel prepare_fold(const NuclideEmissions& nuclide, const std::vector<doubl
   if (!(total > 0)) {
     throw UserError("nothing to fold for " + nuclide.name,
                     "it emits no photon, electron or alpha energy; neutrons (" +
-                        fmt(k.excluded_neutron_mev) + " MeV per decay) are left out of S values",
+                        format_g(k.excluded_neutron_mev) +
+                        " MeV per decay) are left out of S values",
                     "choose a nuclide with photon, electron or alpha emissions");
   }
   k.below_grid_fraction_photon = below_photon / total;
@@ -322,7 +319,7 @@ PreparedTables prepare_tables(const FoldTables& tables) {
   const std::size_t nt = tables.targets.size();
   for (const auto& t : tables.targets) {
     if (!std::isfinite(t.mass_kg) || t.mass_kg <= 0) {
-      throw UserError("bad target '" + t.name + "'", "mass " + fmt(t.mass_kg) + " kg",
+      throw UserError("bad target '" + t.name + "'", "mass " + format_g(t.mass_kg) + " kg",
                       "every target needs a positive mass");
     }
   }
@@ -354,9 +351,9 @@ PreparedTables prepare_tables(const FoldTables& tables) {
         const double sv = table.saf[k][t], v = table.variance[k][t];
         if (!std::isfinite(sv) || !std::isfinite(v) || v < 0) {
           throw UserError(what,
-                          "entry (" + fmt(table.energies_mev[k]) + " MeV, " +
-                              tables.targets[t].name + ") has SAF " + fmt(sv) + " and variance " +
-                              fmt(v),
+                          "entry (" + format_g(table.energies_mev[k]) + " MeV, " +
+                              tables.targets[t].name + ") has SAF " + format_g(sv) +
+                              " and variance " + format_g(v),
                           "SAFs must be finite and variances finite and >= 0");
         }
       }

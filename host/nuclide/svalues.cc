@@ -17,11 +17,14 @@
 #include "host/foundation/build_info.hh"
 #include "host/foundation/closest_names.hh"
 #include "host/foundation/durable_file.hh"
+#include "host/foundation/hdf5_columns.hh"
 #include "host/foundation/hdf5_handle.hh"
 #include "host/foundation/hdf5_memory_file.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "host/nuclide/svalue_fold.hh"
 #include "phantoms/phantom_model.hh"
+#include "phantoms/regions.hh"
 #include "physics-data/decay_data.hh"
 
 namespace fs = std::filesystem;
@@ -43,13 +46,6 @@ std::string num(double v) {
 std::string short_num(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
 }
 
@@ -88,11 +84,7 @@ std::vector<TableSource> table_sources(const TableContents& table) {
       FoldTarget ft;
       ft.name = first.target_names[t];
       ft.mass_kg = first.target_mass_kg[t];
-      const std::vector<int> ids = parse_ids(first.target_ids[t]);
-      // The target contains the source when every organ of the source is one of its organs.
-      ft.contains_source = std::all_of(ts.source_ids.begin(), ts.source_ids.end(), [&](int id) {
-        return std::find(ids.begin(), ids.end(), id) != ids.end();
-      });
+      ft.contains_source = region_contains(parse_ids(first.target_ids[t]), ts.source_ids);
       ts.tables.targets.push_back(ft);
     }
     std::vector<const JobRecord*> sorted = records;
@@ -318,50 +310,15 @@ std::string json_text(const std::vector<std::pair<std::string, std::string>>& pr
 // HDF5: / attributes format, format_version and provenance_<key>; /rows/<column> one value per
 // row (strings variable-length, numbers double with a `unit` attribute); /nuclides/<column>
 // one value per nuclide x source fold. Built in memory (hdf5_memory_file.hh).
-void h5_check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5 could not write " + what);
-}
-
-void h5_attr(hid_t loc, const std::string& name, const std::string& value) {
-  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
-  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  h5_check(H5Awrite(attr, type, value.c_str()), name);
-}
-
-void h5_column(hid_t group, const std::string& name, const std::vector<double>& v,
-               const std::string& unit) {
-  const hsize_t n = v.size();
-  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Hdf5Handle ds(H5Dcreate2(group, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
-                           H5P_DEFAULT),
-                H5Dclose);
-  h5_check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name);
-  h5_attr(ds, "unit", unit);
-}
-
-void h5_column(hid_t group, const std::string& name, const std::vector<std::string>& v) {
-  std::vector<const char*> ptrs;
-  for (const std::string& x : v) ptrs.push_back(x.c_str());
-  const hsize_t n = v.size();
-  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, H5T_VARIABLE);
-  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Hdf5Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Dclose);
-  h5_check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
-}
-
 std::string h5_image(const std::string& path,
                      const std::vector<std::pair<std::string, std::string>>& prov,
                      const std::vector<NuclideSummary>& summaries, const std::vector<Row>& rows) {
   Hdf5MemoryFile memory;
   try {
     Hdf5Handle root(H5Gopen2(memory.id(), "/", H5P_DEFAULT), H5Gclose);
-    h5_attr(root, "format", "gpudose-svalues");
-    h5_attr(root, "format_version", "1");
-    for (const auto& [k, v] : prov) h5_attr(root, "provenance_" + k, v);
+    write_string_attribute(root, "format", "gpudose-svalues");
+    write_string_attribute(root, "format_version", "1");
+    for (const auto& [k, v] : prov) write_string_attribute(root, "provenance_" + k, v);
     Hdf5Handle g(H5Gcreate2(memory.id(), "rows", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     std::vector<std::string> model, nuclide, source, target, ids;
     std::vector<double> mass, s, s_mgy, rel, share[kRadiationGroupCount], lin, pchip, spread;
@@ -381,19 +338,20 @@ std::string h5_image(const std::string& path,
       pchip.push_back(v.s_pchip);
       spread.push_back(v.interpolation_spread);
     }
-    h5_column(g, "model", model);
-    h5_column(g, "nuclide", nuclide);
-    h5_column(g, "source", source);
-    h5_column(g, "target", target);
-    h5_column(g, "target_ids", ids);
-    h5_column(g, "mass_kg", mass, "kg");
-    h5_column(g, "s_gy_per_bq_s", s, "Gy/(Bq s)");
-    h5_column(g, "s_mgy_per_mbq_s", s_mgy, "mGy/(MBq s)");
-    h5_column(g, "rel_unc", rel, "relative 1-sigma");
-    for (int k = 0; k < kRadiationGroupCount; ++k) h5_column(g, kShareNames[k], share[k], "1");
-    h5_column(g, "s_linear_gy_per_bq_s", lin, "Gy/(Bq s)");
-    h5_column(g, "s_pchip_gy_per_bq_s", pchip, "Gy/(Bq s)");
-    h5_column(g, "interpolation_spread_gy_per_bq_s", spread, "Gy/(Bq s)");
+    write_string_column(g, "model", model);
+    write_string_column(g, "nuclide", nuclide);
+    write_string_column(g, "source", source);
+    write_string_column(g, "target", target);
+    write_string_column(g, "target_ids", ids);
+    write_double_column(g, "mass_kg", mass, "kg");
+    write_double_column(g, "s_gy_per_bq_s", s, "Gy/(Bq s)");
+    write_double_column(g, "s_mgy_per_mbq_s", s_mgy, "mGy/(MBq s)");
+    write_double_column(g, "rel_unc", rel, "relative 1-sigma");
+    for (int k = 0; k < kRadiationGroupCount; ++k)
+      write_double_column(g, kShareNames[k], share[k], "1");
+    write_double_column(g, "s_linear_gy_per_bq_s", lin, "Gy/(Bq s)");
+    write_double_column(g, "s_pchip_gy_per_bq_s", pchip, "Gy/(Bq s)");
+    write_double_column(g, "interpolation_spread_gy_per_bq_s", spread, "Gy/(Bq s)");
 
     Hdf5Handle n(H5Gcreate2(memory.id(), "nuclides", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                  H5Gclose);
@@ -408,17 +366,17 @@ std::string h5_image(const std::string& path,
       below_p.push_back(x.values.below_grid_fraction_photon);
       below_e.push_back(x.values.below_grid_fraction_electron);
     }
-    h5_column(n, "nuclide", nn);
-    h5_column(n, "model", nm);
-    h5_column(n, "source", ns);
+    write_string_column(n, "nuclide", nn);
+    write_string_column(n, "model", nm);
+    write_string_column(n, "source", ns);
     const char* emitted_names[] = {"emitted_photon_mev", "emitted_beta_mev", "emitted_ic_auger_mev",
                                    "emitted_alpha_mev"};
     for (int k = 0; k < kRadiationGroupCount; ++k) {
-      h5_column(n, emitted_names[k], emitted[k], "MeV per decay");
+      write_double_column(n, emitted_names[k], emitted[k], "MeV per decay");
     }
-    h5_column(n, "excluded_neutron_mev", neutron, "MeV per decay");
-    h5_column(n, "below_grid_fraction_photon", below_p, "1");
-    h5_column(n, "below_grid_fraction_electron", below_e, "1");
+    write_double_column(n, "excluded_neutron_mev", neutron, "MeV per decay");
+    write_double_column(n, "below_grid_fraction_photon", below_p, "1");
+    write_double_column(n, "below_grid_fraction_electron", below_e, "1");
   } catch (const std::runtime_error& e) {
     throw UserError("cannot write '" + path + "'", e.what(), "report this with the command line");
   }
@@ -427,11 +385,8 @@ std::string h5_image(const std::string& path,
 
 }  // namespace
 
-std::vector<ChainMember> equilibrium_chain(const std::string& decay_dir,
-                                           const std::string& parent) {
-  const NdxTable ndx = read_ndx(decay_dir);
-  const std::vector<std::string> names = list_nuclides(decay_dir);
-  const std::string start = canonical_nuclide_name(parent, names);
+std::vector<ChainMember> equilibrium_chain(const NdxTable& ndx, const std::string& parent) {
+  const std::string& start = parent;
   std::map<std::string, double> activity;
   std::vector<std::string> order;
   // Depth-first along every path; a nuclide reached by two paths (branching decays that meet
@@ -555,7 +510,7 @@ void run_svalues(const SValuesRequest& rq, std::ostream& out,
   std::vector<NuclideSummary> summaries;
   for (const std::string& name : wanted) {
     std::vector<ChainMember> chain = {{name, 1.0}};
-    if (rq.progeny == "equilibrium") chain = equilibrium_chain(rq.decay_dir, name);
+    if (rq.progeny == "equilibrium") chain = equilibrium_chain(ndx, name);
     std::vector<NuclideEmissions> members;
     for (const ChainMember& c : chain) members.push_back(read_nuclide(rq.decay_dir, c.name, ndx));
     for (const TableSource* src : chosen) {

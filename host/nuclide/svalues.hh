@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "physics-data/decay_data.hh"
+
 namespace gpudose {
 
 struct SValuesRequest {
@@ -42,6 +44,7 @@ struct ChainMember {
   std::string name;
   double activity_per_parent_decay = 0;
 };
-std::vector<ChainMember> equilibrium_chain(const std::string& decay_dir, const std::string& parent);
+// `parent` is a canonical name (canonical_nuclide_name); `ndx` is read once by the caller.
+std::vector<ChainMember> equilibrium_chain(const NdxTable& ndx, const std::string& parent);
 
 }  // namespace gpudose

@@ -20,11 +20,13 @@
 
 #include "host/foundation/build_info.hh"
 #include "host/foundation/sha256.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "host/run/cuda_devices.hh"
 #include "host/run/cuda_photon_runner.hh"
 #include "host/run/job_dump.hh"
 #include "host/run/job_runner.hh"
+#include "kernels/constants.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
 
@@ -72,13 +74,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 double median(std::vector<double> v) {
@@ -227,6 +222,18 @@ std::vector<BackendSpec> backend_specs(const BenchmarkOptions& o, const CudaAvai
 }
 
 // Data every run of one model needs, loaded the way `gpudose run` loads it.
+// What decides a case's result: its source, particle, energy, electron mode and the matrix's
+// fixed seed (speed settings are added by the caller).
+JobRequest case_request(const BenchmarkCase& c) {
+  JobRequest job;
+  job.source = c.source;
+  job.particle = c.particle;
+  job.energy_mev = c.energy_mev;
+  job.electrons = c.electrons;
+  job.seed = 2026;
+  return job;
+}
+
 struct LoadedData {
   std::string model;
   std::unique_ptr<Phantom> phantom;
@@ -273,12 +280,7 @@ std::vector<std::string> dump_benchmark_jobs(const BenchmarkOptions& o, const st
   LoadedData data;
   for (const BenchmarkCase* c : cases) {
     if (data.model != c->model) load_model(data, c->model, o);
-    JobRequest job;
-    job.source = c->source;
-    job.particle = c->particle;
-    job.energy_mev = c->energy_mev;
-    job.electrons = c->electrons;
-    job.seed = 2026;
+    const JobRequest job = case_request(*c);
     validate_job_request(job);
     const PhotonJobConfig config = photon_job_config(job);
     const PhotonJob pj(*data.phantom, *data.photons, config,
@@ -287,7 +289,7 @@ std::vector<std::string> dump_benchmark_jobs(const BenchmarkOptions& o, const st
     // against the CPU's, small enough to run on the CPU here in seconds.
     const std::uint64_t batch = std::max<std::uint64_t>(100, c->histories / 1000);
     const std::uint64_t histories = 100 * batch;
-    const double emitted = c->energy_mev + (c->particle == "positron" ? 1.02199782 : 0.0);
+    const double emitted = c->energy_mev + (c->particle == "positron" ? 2 * kElectronMassMeV : 0.0);
     const std::string path = (std::filesystem::path(dir) / (c->name + ".gdd")).string();
     if (log) log("dumping " + c->name + " (" + std::to_string(histories) + " reference histories)");
     write_job_dump(pj, c->name, histories, batch, emitted, path);
@@ -415,13 +417,8 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o,
         res.load_s = phantom_load_s.at(c.model) + data.library_load_s;
         res.self_target = self.name;
         res.cross_target = cross.name;
-        JobRequest job;
-        job.source = c.source;
-        job.particle = c.particle;
-        job.energy_mev = c.energy_mev;
-        job.electrons = c.electrons;
+        JobRequest job = case_request(c);
         job.histories = res.histories;
-        job.seed = 2026;
         job.backend = spec.kind;
         job.devices = spec.device >= 0 ? std::to_string(spec.device) : "all";
         job.threads = spec.threads;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "host/foundation/build_info.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "host/run/backend.hh"
 #include "host/run/cpu_runner.hh"
@@ -30,23 +31,10 @@ constexpr std::uint64_t kDefaultUncertaintyCap = 10000000000ull;  // 1e10
 constexpr std::uint64_t kDefaultBatchesForFixedN = 100;
 constexpr std::uint64_t kDefaultBatchForUncertainty = 20000;
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 std::string join_checksums(const std::vector<std::pair<std::string, std::string>>& list) {
   std::string s;
   for (const auto& [file, sum] : list) s += (s.empty() ? "" : "; ") + file + " " + sum;
   return s;
-}
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
 }
 
 }  // namespace
@@ -106,23 +94,23 @@ void validate_job_request(const JobRequest& o) {
   }
   if (!(o.electron_cutoff_mev >= 1e-3 && o.electron_cutoff_mev <= 1.0)) {
     throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
-                    "got " + number(o.electron_cutoff_mev),
+                    "got " + format_g(o.electron_cutoff_mev),
                     "the default is 0.01 MeV (the tables start at 1 keV)");
   }
   if (!(o.energy_mev > 0) || !std::isfinite(o.energy_mev)) {
-    throw UserError("--energy must be a positive number of MeV", "got " + number(o.energy_mev),
+    throw UserError("--energy must be a positive number of MeV", "got " + format_g(o.energy_mev),
                     "e.g. --energy 0.5");
   }
   if (!(o.uncertainty >= 0 && o.uncertainty < 1)) {
     throw UserError("--uncertainty must be a relative uncertainty in (0, 1)",
-                    "got " + number(o.uncertainty), "e.g. --uncertainty 0.01 for 1 %");
+                    "got " + format_g(o.uncertainty), "e.g. --uncertainty 0.01 for 1 %");
   }
   if (!(o.time_limit_s >= 0)) {
-    throw UserError("--time-limit must be positive", "got " + number(o.time_limit_s),
+    throw UserError("--time-limit must be positive", "got " + format_g(o.time_limit_s),
                     "give seconds, e.g. --time-limit 600");
   }
   if (!(o.cutoff_mev > 0)) {
-    throw UserError("--cutoff must be positive", "got " + number(o.cutoff_mev),
+    throw UserError("--cutoff must be positive", "got " + format_g(o.cutoff_mev),
                     "the default is 0.001 MeV");
   }
   if (!o.uncertainty_target.empty() && !(o.uncertainty > 0)) {
@@ -367,9 +355,7 @@ RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, con
     tr.ids = targets.regions[t].region.organ_ids;
     tr.mass_kg = targets.regions[t].mass_kg;
     const double transported = per_unit * stats.mean_mev(t);
-    const bool contains_source = std::all_of(source_ids.begin(), source_ids.end(), [&](int id) {
-      return std::find(tr.ids.begin(), tr.ids.end(), id) != tr.ids.end();
-    });
+    const bool contains_source = region_contains(tr.ids, source_ids);
     tr.energy_mev = transported + (contains_source ? local : 0.0);
     tr.af = tr.energy_mev / emitted;
     tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
@@ -402,19 +388,19 @@ void record_provenance(RunResult& r, const JobRequest& o, const Phantom& phantom
   const ElectronLibrary* electrons = job.electron_library();
   if (electrons) {
     const ElectronTransportParams& ep = job.config().electron;
-    r.provenance.push_back({"electron_library", "Wcc " + number(electrons->wcc_mev()) +
-                                                    " MeV, Wcr " + number(electrons->wcr_mev()) +
+    r.provenance.push_back({"electron_library", "Wcc " + format_g(electrons->wcc_mev()) +
+                                                    " MeV, Wcr " + format_g(electrons->wcr_mev()) +
                                                     " MeV"});
     std::vector<std::pair<std::string, std::string>> electron_sources;
     for (const SourceFileRecord& s : electrons->sources()) {
       electron_sources.emplace_back(s.path, s.sha256);
     }
     r.provenance.push_back({"electron_sources_sha256", join_checksums(electron_sources)});
-    r.provenance.push_back({"electron_transport", "class II condensed history; cut-off " +
-                                                      number(ep.absorption_mev) + " MeV, C1 " +
-                                                      number(ep.c1) + ", max soft loss per step " +
-                                                      number(ep.max_loss_fraction) +
-                                                      ", range rejection " + o.range_rejection});
+    r.provenance.push_back(
+        {"electron_transport", "class II condensed history; cut-off " +
+                                   format_g(ep.absorption_mev) + " MeV, C1 " + format_g(ep.c1) +
+                                   ", max soft loss per step " + format_g(ep.max_loss_fraction) +
+                                   ", range rejection " + o.range_rejection});
   }
 }
 
@@ -466,7 +452,7 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     // would be AF 0 everywhere, never a valid answer.
     throw UserError(
         "no history completed",
-        "the time limit of " + number(o.time_limit_s) + " s ended before the first batch",
+        "the time limit of " + format_g(o.time_limit_s) + " s ended before the first batch",
         "give a longer --time-limit or a smaller --batch-size");
   }
 
@@ -479,11 +465,11 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
          "ICRP 107 " + nuclide->nuclide() +
              ": one history = one emitted particle drawn by its yield per decay; per decay = "
              "mean per history x " +
-             number(nuclide->particles_per_decay()) +
+             format_g(nuclide->particles_per_decay()) +
              " particles per decay, plus alpha/recoil/fission energy absorbed where emitted"});
     r.provenance.push_back({"nuclide_positrons", nuclide->positron_treatment()});
     r.provenance.push_back({"nuclide_excluded_neutron_mev_per_decay",
-                            number(nuclide->excluded_neutron_mev_per_decay())});
+                            format_g(nuclide->excluded_neutron_mev_per_decay())});
     r.provenance.push_back({"decay_data_sha256", nuclide->json_sha256()});
   }
   return r;

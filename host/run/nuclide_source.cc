@@ -3,20 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "kernels/constants.hh"
 
 namespace gpudose {
-namespace {
-
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
-
 NuclideSource::NuclideSource(const NuclideEmissions& n, double max_energy_mev)
     : name_(n.name), json_sha256_(n.json_sha256) {
   double beta_minus = 0, beta_plus = 0;
@@ -42,8 +33,8 @@ NuclideSource::NuclideSource(const NuclideEmissions& n, double max_energy_mev)
   const auto check_energy = [&](double e, const char* what) {
     if (e > max_energy_mev) {
       throw UserError("cannot simulate " + name_ + " as a source",
-                      std::string("its ") + what + " at " + fmt(e) +
-                          " MeV is above the physics tables (" + fmt(max_energy_mev) + " MeV)",
+                      std::string("its ") + what + " at " + format_g(e) +
+                          " MeV is above the physics tables (" + format_g(max_energy_mev) + " MeV)",
                       "choose another nuclide");
     }
   };
@@ -121,8 +112,8 @@ NuclideSource::NuclideSource(const NuclideEmissions& n, double max_energy_mev)
   for (double w : weights_) particles_per_decay_ += w;
   if (!(emitted_mev_ > 0)) {
     throw UserError("nothing to simulate for " + name_,
-                    "it emits no photon, electron or alpha energy; neutrons (" + fmt(neutron_mev_) +
-                        " MeV per decay) are left out",
+                    "it emits no photon, electron or alpha energy; neutrons (" +
+                        format_g(neutron_mev_) + " MeV per decay) are left out",
                     "choose a nuclide with photon, electron or alpha emissions");
   }
   if (!weights_.empty()) alias_ = std::make_unique<AliasTable>(weights_);

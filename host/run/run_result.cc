@@ -11,6 +11,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "host/foundation/durable_file.hh"
+#include "host/foundation/hdf5_columns.hh"
 #include "host/foundation/hdf5_handle.hh"
 #include "host/foundation/hdf5_memory_file.hh"
 #include "host/foundation/user_error.hh"
@@ -74,94 +76,31 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-// Writes `content` to path atomically (temporary file in the same folder, then rename).
-void write_text_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << content;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw UserError("cannot write '" + path + "'", "the disk may be full or the folder read-only",
-                      "choose another -o destination");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw UserError("cannot write '" + path + "'", ec.message(), "choose another -o destination");
-  }
-}
-
-void h5_check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string("HDF5 write failed: ") + what);
-}
-
-void h5_attr_string(hid_t loc, const std::string& name, const std::string& value) {
-  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
-  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  h5_check(H5Awrite(attr, type, value.c_str()), name.c_str());
-}
-
-void h5_attr_double(hid_t loc, const std::string& name, double value) {
-  Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Hdf5Handle attr(H5Acreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
-                  H5Aclose);
-  h5_check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), name.c_str());
-}
-
-void h5_doubles(hid_t loc, const std::string& name, const std::vector<double>& v,
-                const std::string& unit) {
-  const hsize_t n = v.size();
-  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT,
-                           H5P_DEFAULT),
-                H5Dclose);
-  h5_check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name.c_str());
-  h5_attr_string(ds, "unit", unit);
-}
-
-void h5_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v) {
-  std::vector<const char*> ptrs;
-  for (const auto& s : v) ptrs.push_back(s.c_str());
-  const hsize_t n = v.size();
-  Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, H5T_VARIABLE);
-  Hdf5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Hdf5Handle ds(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Dclose);
-  h5_check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name.c_str());
-}
-
 void write_hdf5(const RunResult& r, const std::string& path) {
   // Built in memory, written in one durable write (host/foundation/hdf5_memory_file.hh).
   Hdf5MemoryFile memory;
   const hid_t file = memory.id();
   try {
     Hdf5Handle root(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
-    h5_attr_string(root, "model", r.model);
-    h5_attr_string(root, "source", r.source);
-    h5_attr_string(root, "source_ids", ids_text(r.source_ids, " "));
-    h5_attr_string(root, "source_sampling", r.source_sampling);
-    h5_attr_string(root, "particle", r.particle);
-    h5_attr_double(root, "energy_mev", r.energy_mev);
-    h5_attr_double(root, "histories", static_cast<double>(r.histories));
-    h5_attr_string(root, "histories_exact", std::to_string(r.histories));
-    h5_attr_string(root, "seed", std::to_string(r.seed));
-    h5_attr_string(root, "backend", r.backend);
-    h5_attr_double(root, "wall_s", r.wall_s);
-    h5_attr_double(root, "histories_per_s", r.histories_per_s);
-    h5_attr_string(root, "electron_transport", r.electron_transport);
+    write_string_attribute(root, "model", r.model);
+    write_string_attribute(root, "source", r.source);
+    write_string_attribute(root, "source_ids", ids_text(r.source_ids, " "));
+    write_string_attribute(root, "source_sampling", r.source_sampling);
+    write_string_attribute(root, "particle", r.particle);
+    write_double_attribute(root, "energy_mev", r.energy_mev);
+    write_double_attribute(root, "histories", static_cast<double>(r.histories));
+    write_string_attribute(root, "histories_exact", std::to_string(r.histories));
+    write_string_attribute(root, "seed", std::to_string(r.seed));
+    write_string_attribute(root, "backend", r.backend);
+    write_double_attribute(root, "wall_s", r.wall_s);
+    write_double_attribute(root, "histories_per_s", r.histories_per_s);
+    write_string_attribute(root, "electron_transport", r.electron_transport);
     if (!r.nuclide.empty()) {
-      h5_attr_string(root, "nuclide", r.nuclide);
-      h5_attr_double(root, "particles_per_decay", r.particles_per_decay);
-      h5_attr_double(root, "local_mev_per_decay", r.local_mev_per_decay);
+      write_string_attribute(root, "nuclide", r.nuclide);
+      write_double_attribute(root, "particles_per_decay", r.particles_per_decay);
+      write_double_attribute(root, "local_mev_per_decay", r.local_mev_per_decay);
     }
-    for (const auto& [k, v] : r.provenance) h5_attr_string(root, "provenance_" + k, v);
+    for (const auto& [k, v] : r.provenance) write_string_attribute(root, "provenance_" + k, v);
     Hdf5Handle g(H5Gcreate2(file, "targets", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     std::vector<std::string> names, ids;
     std::vector<double> mass, e, af, saf, s, unc;
@@ -175,15 +114,16 @@ void write_hdf5(const RunResult& r, const std::string& path) {
       s.push_back(t.s_gy);
       unc.push_back(t.rel_unc);
     }
-    h5_strings(g, "name", names);
-    h5_strings(g, "ids", ids);
-    h5_doubles(g, "mass_kg", mass, "kg");
-    h5_doubles(g, "energy_mev", e, r.nuclide.empty() ? "MeV per history" : "MeV per decay");
-    h5_doubles(g, "af", af, "1");
-    h5_doubles(g, "saf_per_kg", saf, "1/kg");
-    h5_doubles(g, "s_gy", s,
-               r.nuclide.empty() ? "Gy per emitted particle" : "Gy per decay (Gy/(Bq s))");
-    h5_doubles(g, "rel_unc", unc, "relative 1-sigma");
+    write_string_column(g, "name", names);
+    write_string_column(g, "ids", ids);
+    write_double_column(g, "mass_kg", mass, "kg");
+    write_double_column(g, "energy_mev", e,
+                        r.nuclide.empty() ? "MeV per history" : "MeV per decay");
+    write_double_column(g, "af", af, "1");
+    write_double_column(g, "saf_per_kg", saf, "1/kg");
+    write_double_column(g, "s_gy", s,
+                        r.nuclide.empty() ? "Gy per emitted particle" : "Gy per decay (Gy/(Bq s))");
+    write_double_column(g, "rel_unc", unc, "relative 1-sigma");
   } catch (const UserError&) {
     throw;
   } catch (const std::runtime_error& e) {
@@ -301,9 +241,9 @@ void write_run_result(const RunResult& r, const std::string& path) {
   check_output_path(path);
   const std::string ext = extension_of(path);
   if (ext == ".json") {
-    write_text_atomic(path, run_result_json(r));
+    write_file_durably(path, run_result_json(r), "choose another -o destination");
   } else if (ext == ".csv") {
-    write_text_atomic(path, run_result_csv(r));
+    write_file_durably(path, run_result_csv(r), "choose another -o destination");
   } else {
     write_hdf5(r, path);
   }
