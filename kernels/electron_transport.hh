@@ -66,6 +66,8 @@
 #include "kernels/interpolation.hh"
 #include "kernels/particle_states.hh"
 #include "kernels/portability.hh"
+#include "kernels/spatial_deposit.hh"
+#include "kernels/step_counters.hh"
 #include "kernels/tally_bins.hh"
 #include "kernels/voxel_phantom.hh"
 
@@ -172,6 +174,9 @@ struct ElectronTransport {
     const ElectronTablesView& t = tables;
     const int q_range = static_cast<int>(params.hard_events ? ElectronQuantity::kSoftRange
                                                             : ElectronQuantity::kCsdaRange);
+    // A particle put back under its delta electron resumes with the path it had (> 0): count
+    // each track once, when it starts.
+    if (c.path == 0) count_step(tally, kChargedTracks);
     if (!phantom.inside(c.x, c.y, c.z)) {
       escape(c, tally);
       return;
@@ -189,6 +194,7 @@ struct ElectronTransport {
     int steps = 0;
     for (;;) {
       if (c.e <= e_stop) break;
+      count_step(tally, kChargedSteps);
       if (++steps > params.max_steps) {
         tally.deposit(overflow_bin(nl), 1);
         break;
@@ -202,6 +208,7 @@ struct ElectronTransport {
           !can_leave_region(
               c, ix, iy, iz, label,
               range_of(t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base, u_t) / r)) {
+        count_step(tally, kRangeRejectedTracks);
         slow_down_in_place(c, path, label, m, base, u_t, rng, tally, st);
         return;
       }
@@ -296,7 +303,7 @@ struct ElectronTransport {
     }
     finish_path(c, path, tally);
     // Stopped: residual kinetic energy here; a positron annihilates at rest.
-    tally.deposit(label, c.units);
+    deposit_at(tally, label, c.units, c.x, c.y, c.z);
     if (c.positron) annihilate_at_rest(c, label, rng, tally, st);
   }
 
@@ -305,7 +312,7 @@ struct ElectronTransport {
                                          SecondaryStacks& st) const {
     const std::uint64_t u = to_fixed(kElectronMassMeV);
     if (kElectronMassMeV < params.photon_cutoff_mev || st.n_photons + 2 > kMaxPhotonStack) {
-      tally.deposit(label, 2 * u);
+      deposit_at(tally, label, 2 * u, c.x, c.y, c.z);
       if (kElectronMassMeV >= params.photon_cutoff_mev)
         tally.deposit(overflow_bin(phantom.num_labels), 1);
       return;
@@ -390,14 +397,19 @@ struct ElectronTransport {
     c.e = e_new;
     c.units = units;
     if (lost > 0) {
+      // The point is drawn only when it matters: several labels, or a dose image.
       int dep = label0;
-      if (phantom.num_labels > 1) {
+      double px = x0, py = y0, pz = z0;
+      if (phantom.num_labels > 1 || IsSpatialTally<Tally>::value) {
         const double v = moved * rng.uniform();
+        px = x0 + v * d0.x;
+        py = y0 + v * d0.y;
+        pz = z0 + v * d0.z;
         int jx, jy, jz;
-        phantom.voxel_of(x0 + v * d0.x, y0 + v * d0.y, z0 + v * d0.z, jx, jy, jz);
+        phantom.voxel_of(px, py, pz, jx, jy, jz);
         dep = phantom.labels[phantom.voxel_index(jx, jy, jz)];
       }
-      tally.deposit(dep, lost);
+      deposit_at(tally, dep, lost, px, py, pz);
     }
     return moved;
   }
@@ -517,7 +529,7 @@ struct ElectronTransport {
       st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, dp, w, pu, true};
     } else {
       if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
-      tally.deposit(label, pu);
+      deposit_at(tally, label, pu, c.x, c.y, c.z);
     }
   }
 
@@ -598,7 +610,7 @@ struct ElectronTransport {
       const double e_ev = exp(t.log_e0 + u_ev / t.inv_dlog);
       std::uint64_t units = to_fixed(e_ev);
       if (units > c.units) units = c.units;
-      tally.deposit(label, c.units - units);
+      deposit_at(tally, label, c.units - units, c.x, c.y, c.z);
       c.units = units;
       c.e = e_ev;
       int i_m;
@@ -631,7 +643,7 @@ struct ElectronTransport {
               (phantom.label_density[label] / t.density[m]);
     }
     finish_path(c, path, tally);
-    tally.deposit(label, c.units);
+    deposit_at(tally, label, c.units, c.x, c.y, c.z);
     if (c.positron) annihilate_at_rest(c, label, rng, tally, st);
   }
 
@@ -674,7 +686,7 @@ struct ElectronTransport {
         st.charged[st.n_charged++] = ChargedState{c.x, c.y, c.z, ds, w, su, 0, 0, 0.0};
       } else {
         if (w > params.absorption_mev) tally.deposit(overflow_bin(nl), 1);
-        tally.deposit(label, su);
+        deposit_at(tally, label, su, c.x, c.y, c.z);
       }
     } else if (pick < sig_in + sig_br) {
       emit_hard_brems(c, m, label, rng, tally, st);
@@ -732,7 +744,7 @@ struct ElectronTransport {
         st.photons[st.n_photons++] = q;
       } else {
         if (q.e >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
-        tally.deposit(label, q.units);
+        deposit_at(tally, label, q.units, c.x, c.y, c.z);
       }
     }
   }

@@ -60,6 +60,8 @@
 #include "kernels/philox.hh"
 #include "kernels/portability.hh"
 #include "kernels/rayleigh.hh"
+#include "kernels/spatial_deposit.hh"
+#include "kernels/step_counters.hh"
 #include "kernels/tally_bins.hh"
 #include "kernels/voxel_phantom.hh"
 
@@ -194,7 +196,7 @@ struct PhotonHistory {
       by = by >= majorant.nby ? majorant.nby - 1 : by;
       bz = bz >= majorant.nbz ? majorant.nbz - 1 : bz;
       if (p.e < params.cutoff_mev) {
-        tally.deposit(phantom.label_at(p.x, p.y, p.z), p.units);
+        deposit_at(tally, phantom.label_at(p.x, p.y, p.z), p.units, p.x, p.y, p.z);
         return;
       }
       const int ebin = majorant.energy_bin(p.e);
@@ -223,6 +225,7 @@ struct PhotonHistory {
         const double t = fmin(tx, fmin(ty, tz));
         if (s >= t) {
           // Cross into the next block; snap the crossing coordinate onto the face.
+          count_step(tally, kBlockCrossings);
           tau -= t * mu_maj;
           p.x += t * p.d.x;
           p.y += t * p.d.y;
@@ -248,6 +251,7 @@ struct PhotonHistory {
         p.x += s * p.d.x;
         p.y += s * p.d.y;
         p.z += s * p.d.z;
+        count_step(tally, kTentativeCollisions);
         // The voxel of the tentative collision, kept inside the current block so that the
         // block's majorant bounds it even when rounding puts the point on a face. A block of
         // one label (most of the body's interior) needs no voxel lookup at all.
@@ -271,6 +275,7 @@ struct PhotonHistory {
         tau = -log(rng.uniform());  // a virtual collision: start a new free flight
       }
       // --- Real interaction in a voxel of `label`.
+      count_step(tally, kRealCollisions);
       p.collided = true;
       const int medium = phantom.label_medium[label];
       double coef[4];
@@ -289,7 +294,7 @@ struct PhotonHistory {
         // The struck shell's binding energy stays here; the electron gets E - E' - B.
         std::uint64_t b_units = to_fixed(binding);
         b_units = b_units > p.units - out_units ? p.units - out_units : b_units;
-        if (b_units > 0) tally.deposit(label, b_units);
+        if (b_units > 0) deposit_at(tally, label, b_units, p.x, p.y, p.z);
         const Vec3 d_in = p.d;
         const double e_in = p.e;
         const std::uint64_t e_units = p.units - out_units - b_units;
@@ -312,7 +317,7 @@ struct PhotonHistory {
           }
         } else {
           if (transport && t_e > e_abs) tally.deposit(overflow_bin(phantom.num_labels), 1);
-          tally.deposit(label, e_units);
+          deposit_at(tally, label, e_units, p.x, p.y, p.z);
         }
       } else if (pick < coef[0] + coef[1] + coef[2]) {  // photoelectric
         double fluo[kMaxFluorescence];
@@ -338,7 +343,7 @@ struct PhotonHistory {
           const Vec3 d = rotate(p.d, mu, 2.0 * kPi * rng.uniform());
           st.charged[st.n_charged++] = ChargedState{p.x, p.y, p.z, d, photoelectron, u, 0, 0, 0.0};
         }
-        tally.deposit(label, left);
+        deposit_at(tally, label, left, p.x, p.y, p.z);
         return;
       } else {  // pair production
         const std::uint64_t u = to_fixed(kElectronMassMeV);
@@ -360,7 +365,7 @@ struct PhotonHistory {
             st.charged[st.n_charged++] =
                 ChargedState{p.x, p.y, p.z, d, t_ele, ele_units, 0, 0, 0.0};
           } else {
-            tally.deposit(label, ele_units);
+            deposit_at(tally, label, ele_units, p.x, p.y, p.z);
           }
           if (t_pos > e_abs) {
             const Vec3 d = rotate(p.d, sample_pair_angle(t_pos, rng), 2.0 * kPi * rng.uniform());
@@ -368,7 +373,7 @@ struct PhotonHistory {
                 ChargedState{p.x, p.y, p.z, d, t_pos, pos_units, 1, 0, 0.0};
           } else {
             const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0.0};
-            tally.deposit(label, pos_units);
+            deposit_at(tally, label, pos_units, p.x, p.y, p.z);
             electrons.annihilate_at_rest(positron, label, rng, tally, st);
           }
           return;
@@ -376,10 +381,10 @@ struct PhotonHistory {
         // Local electrons: the positron annihilates at rest here.
         if (2 * u > p.units || pending == kMaxPhotonStack) {
           if (pending == kMaxPhotonStack) tally.deposit(overflow_bin(phantom.num_labels), 1);
-          tally.deposit(label, p.units);
+          deposit_at(tally, label, p.units, p.x, p.y, p.z);
           return;
         }
-        tally.deposit(label, p.units - 2 * u);
+        deposit_at(tally, label, p.units - 2 * u, p.x, p.y, p.z);
         const Vec3 d = sample_isotropic(rng);
         stack[pending++] =
             PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true};
@@ -466,8 +471,15 @@ struct BatchedHistories {
     const std::uint64_t h = first_history + i;
     CoalescingTally<AtomicTally> tally{
         AtomicTally{tallies + (h / batch_size - first_batch) * bins}};
-    history(h, tally);
-    tally.flush();
+    if constexpr (kStepCountersCompiled) {
+      // The counters are the last bins of the job's tally (kernels/step_counters.hh).
+      CountingTally<CoalescingTally<AtomicTally>> counting{tally, bins - kNumStepCounters};
+      history(h, counting);
+      counting.flush();  // flushes the coalescing tally too
+    } else {
+      history(h, tally);
+      tally.flush();
+    }
   }
 };
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <stdexcept>
 
 #include "host/foundation/user_error.hh"
 #include "phantoms/itk_error.hh"
@@ -154,6 +155,15 @@ bool is_supported_image_path(const std::string& path) { return !image_extension(
 
 void export_phantom_image(const Phantom& phantom, const std::string& path) {
   write_image(phantom, phantom.organ_ids, path);
+}
+
+void export_float_image(const Phantom& phantom, const std::vector<float>& voxels,
+                        const std::string& path) {
+  if (voxels.size() != phantom.num_voxels()) {
+    throw std::logic_error("image of " + std::to_string(voxels.size()) + " voxels for a grid of " +
+                           std::to_string(phantom.num_voxels()));
+  }
+  write_image(phantom, voxels, path);
 }
 
 void export_region_mask(const Phantom& phantom, const Region& region, const std::string& path) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "phantoms/phantom.hh"
 #include "phantoms/regions.hh"
@@ -18,6 +19,11 @@ namespace gpudose {
 void export_phantom_image(const Phantom& phantom, const std::string& path);
 // Mask: 1 in the region's voxels, 0 elsewhere (uint8).
 void export_region_mask(const Phantom& phantom, const Region& region, const std::string& path);
+
+// A float image on the phantom's grid, in the same frame as export_phantom_image (dose images:
+// host/run/dose_image.hh). `voxels` holds nx*ny*nz values, x fastest.
+void export_float_image(const Phantom& phantom, const std::vector<float>& voxels,
+                        const std::string& path);
 
 // True for .nii, .nii.gz, .mha, .nrrd (case-insensitive).
 bool is_supported_image_path(const std::string& path);

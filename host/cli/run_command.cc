@@ -8,6 +8,7 @@
 #include "host/cli/cli.hh"
 #include "host/cli/data_dir.hh"
 #include "host/foundation/user_error.hh"
+#include "host/run/dose_image.hh"
 #include "host/run/job_runner.hh"
 #include "host/run/run_result.hh"
 #include "phantoms/phantom_cache.hh"
@@ -20,6 +21,8 @@ struct RunOptions {
   JobRequest job;
   std::string model = "female";
   std::vector<std::string> outputs;
+  std::string dose_image;    // --dose-image FILE
+  bool dose_energy = false;  // --dose-energy: the energy image too
   std::size_t top = 12;
   bool quiet = false;
 };
@@ -28,6 +31,8 @@ void run(RunOptions o, const GlobalOptions& global) {
   if (!o.job.nuclide.empty()) o.job.decay_dir = decay_data_dir(resolve_data_dir(global.data_dir));
   validate_job_request(o.job);
   for (const auto& path : o.outputs) check_output_path(path);
+  o.job.dose_image = !o.dose_image.empty();
+  if (o.job.dose_image) check_dose_image_path(o.dose_image);
   std::function<void(const std::string&)> log;
   if (!o.quiet) log = [](const std::string& line) { std::cerr << "gpudose: " << line << "\n"; };
   const std::string data_dir = resolve_data_dir(global.data_dir);
@@ -38,6 +43,14 @@ void run(RunOptions o, const GlobalOptions& global) {
   RunResult r = run_job(o.job, phantom, library, log);
   r.provenance.insert(r.provenance.begin() + 3, {"command", global.command_line});
   for (const auto& path : o.outputs) write_run_result(r, path);
+  if (r.dose) {
+    write_dose_image(phantom, *r.dose, o.dose_image, o.dose_energy);
+    if (log) {
+      for (const auto& path : dose_image_paths(o.dose_image, o.dose_energy)) {
+        log("wrote " + path);
+      }
+    }
+  }
 
   std::cout << "gpudose run: " << r.model << ", source " << r.source << " (" << r.source_sampling
             << "), "
@@ -141,9 +154,20 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str()
       ->check(CLI::Range(4, 256));
   cmd->add_option("-o,--output", o->outputs, "Result file(s): .json, .csv or .h5");
+  cmd->add_option("--dose-image", o->dose_image,
+                  "Absorbed dose per voxel, FILE.nii.gz|.nii|.mha|.nrrd (Gy per emitted particle, "
+                  "per decay for --nuclide), and its relative 1-sigma as FILE_uncertainty; CPU "
+                  "back end, range rejection off");
+  auto* dose_energy = cmd->add_flag("--dose-energy", o->dose_energy,
+                                    "With --dose-image: the energy per voxel too (FILE_energy, "
+                                    "MeV per emitted particle or per decay)");
   cmd->add_option("--top", o->top, "Rows in the summary table")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
-  cmd->callback([o, &global, energy, nuclide]() {
+  cmd->callback([o, &global, energy, nuclide, dose_energy]() {
+    if (dose_energy->count() > 0 && o->dose_image.empty()) {
+      throw UserError("--dose-energy needs --dose-image", "it adds an image beside the dose image",
+                      "add --dose-image FILE.nii.gz");
+    }
     if (energy->count() == 0 && nuclide->count() == 0) {
       throw UserError("no source emission given",
                       "run needs --energy (with --particle) or --nuclide",

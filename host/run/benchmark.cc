@@ -27,6 +27,7 @@
 #include "host/run/job_dump.hh"
 #include "host/run/job_runner.hh"
 #include "kernels/constants.hh"
+#include "kernels/step_counters.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
 
@@ -344,7 +345,9 @@ BenchmarkMachine describe_machine(const std::string& command_line) {
   m.cores = static_cast<int>(std::thread::hardware_concurrency());
   m.compiler = compiler_text();
   const BuildInfo& b = build_info();
-  m.build_type = b.build_type;
+  // Times of a build with step counters are not those of a plain build: say so where they
+  // are compared (--compare shows both build types).
+  m.build_type = b.build_type + (kStepCountersCompiled ? " +step-counters" : "");
   m.engine = "gpudose " + b.version;
   m.commit = b.git_commit;
   m.date_utc = utc_now();
@@ -444,6 +447,7 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o,
         s.tally_digest = tally_digest(r);
         const std::string bytes = provenance_value(r, "device_bytes_besides_tallies");
         res.device_bytes = bytes.empty() ? 0 : std::stoull(bytes);
+        res.steps_per_history = r.steps_per_history;
         res.samples.push_back(s);
         if (log) {
           char line[256];
@@ -487,6 +491,36 @@ std::string fmt(const char* f, double v) {
 
 std::string fom_text(double v) { return v > 0 ? fmt("%.3g", v) : "-"; }
 
+std::string fmt_s(const char* f, const char* a, const char* b = "") {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, f, a, b);
+  return buf;
+}
+
+// Step counters per history (kernels/step_counters.hh), one row per case and back end; empty
+// when the build has none. Each is also the time per step: divide 1 / (histories/s) by it.
+std::string steps_table(const BenchmarkReport& rep) {
+  std::ostringstream o;
+  bool header = false;
+  for (const auto& r : rep.results) {
+    if (r.steps_per_history.empty()) continue;
+    if (!header) {
+      o << "step counters per history (GPUDOSE_STEP_COUNTERS build; blocks: Woodcock block "
+           "crossings, tentative/real: photon collisions, e-tracks/e-rejected/e-steps: charged "
+           "tracks, range-rejected tracks, condensed-history steps; deposits and the atomics a "
+           "GPU issues for them):\n"
+        << fmt_s("%-36s %-8s", "case", "backend");
+      for (int k = 0; k < kNumStepCounters; ++k) o << fmt_s(" %10s", kStepCounterLabels[k]);
+      o << "\n";
+      header = true;
+    }
+    o << fmt_s("%-36s %-8s", r.case_name.c_str(), r.backend.c_str());
+    for (const auto& [name, v] : r.steps_per_history) o << fmt(" %10.4g", v);
+    o << "\n";
+  }
+  return o.str();
+}
+
 std::string machine_line(const BenchmarkMachine& m) {
   std::string s = m.cpu_model + ", " + std::to_string(m.cores) + " cores";
   for (const auto& g : m.gpus) s += "; GPU " + g;
@@ -522,6 +556,7 @@ std::string benchmark_table(const BenchmarkReport& rep) {
     << (rep.results.empty() ? "case" : rep.results.front().peak_rss_scope)
     << "); FOM: 1 / (rel. unc.^2 x transport s) of the source self-absorption and of the "
        "cross-fire target (per case: kidneys for liver sources).\n";
+  o << steps_table(rep);
   if (rep.nondeterministic.empty()) {
     o << "determinism: every repeat and every back end of one kind gave bit-identical tallies\n";
   } else {
@@ -553,6 +588,8 @@ std::string benchmark_markdown(const BenchmarkReport& rep) {
       << fom_text(r.fom_cross()) << " (" << r.cross_target << ") |\n";
   }
   o << "\n";
+  const std::string steps = steps_table(rep);
+  if (!steps.empty()) o << "```\n" << steps << "```\n\n";
   if (rep.nondeterministic.empty()) {
     o << "Tallies bit-identical across repeats and thread counts (checked by the command).\n";
   } else {
@@ -611,6 +648,11 @@ std::string benchmark_json(const BenchmarkReport& rep) {
                           {"fom_cross", r.fom_cross()},
                           {"deterministic", r.deterministic()},
                           {"samples", samples}});
+    if (!r.steps_per_history.empty()) {
+      json steps = json::object();
+      for (const auto& [name, v] : r.steps_per_history) steps[name] = v;
+      j["cases"].back()["steps_per_history"] = steps;
+    }
   }
   j["nondeterministic"] = rep.nondeterministic;
   return j.dump(1) + "\n";
@@ -667,6 +709,11 @@ BenchmarkReport read_benchmark_json(const std::string& path) {
         x.fom_cross = s.value("fom_cross", 0.0);
         x.tally_digest = s.value("tally_digest", "");
         r.samples.push_back(x);
+      }
+      if (c.contains("steps_per_history")) {
+        for (const auto& [name, v] : c.at("steps_per_history").items()) {
+          r.steps_per_history.emplace_back(name, v.get<double>());
+        }
       }
       rep.results.push_back(std::move(r));
     }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gpudose {
@@ -92,6 +93,8 @@ struct BenchmarkResult {
   double self_rel_unc = 0, cross_rel_unc = 0;  // relative 1-sigma (same for every repeat)
   std::string peak_rss_scope;                  // "case" (peak reset per case) or "process"
   std::vector<BenchmarkSample> samples;        // one per repeat
+  // Step counters per history (name, mean), with GPUDOSE_STEP_COUNTERS compiled in; else empty.
+  std::vector<std::pair<std::string, double>> steps_per_history;
   // Summaries over the repeats.
   double rate_wall() const;     // median histories/s (wall)
   double rate_cpu() const;      // median histories per CPU-second

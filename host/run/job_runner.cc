@@ -15,10 +15,12 @@
 #include "host/run/backend.hh"
 #include "host/run/cpu_runner.hh"
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/dose_image.hh"
 #include "host/run/nuclide_source.hh"
 #include "host/run/photon_job.hh"
 #include "host/run/scheduler.hh"
 #include "kernels/constants.hh"
+#include "kernels/step_counters.hh"
 #include "phantoms/regions.hh"
 #include "physics-data/decay_data.hh"
 #include "physics-data/media_catalog.hh"
@@ -119,6 +121,17 @@ void validate_job_request(const JobRequest& o) {
                     "add --uncertainty U (e.g. 0.01), or leave --uncertainty-target out");
   }
   if (!o.launch.empty()) parse_cuda_launch(o.launch);  // throws a one-line error
+  if (!o.voxel_groups.empty()) {
+    if (!o.dose_image) throw std::logic_error("voxel groups without a dose image");
+    for (std::uint32_t g : o.voxel_groups) {
+      if (g >= o.num_voxel_groups) throw std::logic_error("voxel group out of range");
+    }
+  }
+  if (o.dose_image && o.backend == "cuda") {
+    throw UserError("--dose-image runs on the CPU back end only for now",
+                    "the CUDA runner tallies organs, not voxels",
+                    "use --backend cpu (or auto) with --dose-image");
+  }
   if (o.threads < 0) {
     throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
                     "leave it out to use all cores");
@@ -212,7 +225,8 @@ PhotonJobConfig make_photon_job_config(const JobRequest& o) {
   config.particle = particle_code(o.particle);
   config.electrons = job_needs_electrons(o) ? ElectronMode::kTransport : ElectronMode::kLocal;
   config.electron.absorption_mev = o.electron_cutoff_mev;
-  config.electron.range_rejection = o.range_rejection == "on" ? 1 : 0;
+  // A dose image needs every electron's energy where it goes (host/run/dose_image.hh).
+  config.electron.range_rejection = o.range_rejection == "on" && !o.dose_image ? 1 : 0;
   return config;
 }
 
@@ -223,6 +237,7 @@ struct JobTargets {
   std::vector<std::vector<int>> bins;
   std::size_t uncertainty_target = 0;  // index into regions of the uncertainty rule's region
   std::size_t escaped = 0;             // index into bins of the escaped energy
+  std::size_t first_counter = 0;       // index into bins of the first step counter (if any)
 };
 
 // Targets: every organ and compound region (a compound region that repeats an organ under the
@@ -256,6 +271,10 @@ JobTargets collect_targets(const JobRequest& o, const Phantom& phantom, const Ph
   }
   t.escaped = t.regions.size();
   t.bins.push_back({escaped_bin(view.num_labels)});
+  t.first_counter = t.bins.size();
+  if constexpr (kStepCountersCompiled) {
+    for (int k = 0; k < kNumStepCounters; ++k) t.bins.push_back({counter_bin(view.num_labels, k)});
+  }
   return t;
 }
 
@@ -292,14 +311,19 @@ void plan_batches(const JobRequest& o, const NuclideSource* nuclide, std::size_t
 // One worker per CPU thread, or one per CUDA device of the selection.
 std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& selection,
                                                        const PhotonJob& job, int threads,
-                                                       const CudaLaunch& launch) {
+                                                       const CudaLaunch& launch, bool dose) {
   std::vector<std::unique_ptr<BatchRunner>> owned;
   if (selection.backend == Backend::Cpu) {
     const int n =
         threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int t = 0; t < n; ++t) {
-      owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>(
-          "cpu thread " + std::to_string(t), job.history()));
+      const std::string name = "cpu thread " + std::to_string(t);
+      if (dose) {
+        owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>(name, job.history(),
+                                                                          job.phantom().view()));
+      } else {
+        owned.push_back(std::make_unique<CpuRunner<PhotonHistoryFunctor>>(name, job.history()));
+      }
     }
   } else {
     for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d, launch));
@@ -347,6 +371,15 @@ RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, con
     r.local_mev_per_decay = local;
   }
   r.escaped_fraction = per_unit * stats.mean_mev(targets.escaped) / emitted;
+  if constexpr (kStepCountersCompiled) {
+    // Counter bins hold counts, not energy: their exact sums, per history.
+    for (int k = 0; k < kNumStepCounters; ++k) {
+      const EnergySum128& n = stats.energy_sum(targets.first_counter + k);
+      const double count = static_cast<double>(n.hi) * 18446744073709551616.0 + n.lo;
+      r.steps_per_history.emplace_back(kStepCounterNames[k],
+                                       count / static_cast<double>(stats.histories()));
+    }
+  }
   const double e_joule = emitted * kMeVToJoule;
   const std::vector<int>& source_ids = job.source_region().organ_ids;
   for (std::size_t t = 0; t < targets.regions.size(); ++t) {
@@ -435,15 +468,37 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   plan_batches(o, nuclide.get(), static_cast<std::size_t>(job.num_bins()),
                targets.uncertainty_target, plan, rule);
 
-  const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
+  // Dose images run on the CPU back end for now (the CUDA runner tallies organs only).
+  const BackendSelection selection =
+      select_backend(o.dose_image ? "cpu" : o.backend, o.devices,
+                     o.dose_image ? CudaAvailability{} : query_cuda_devices());
   if (log) log(selection.reason);
   const CudaLaunch launch = o.launch.empty() ? CudaLaunch{} : parse_cuda_launch(o.launch);
+  std::shared_ptr<VoxelStatistics> voxels;
+  if (o.dose_image) {
+    check_dose_image_memory(phantom.num_voxels());
+    voxels = std::make_shared<VoxelStatistics>(phantom.num_voxels());
+    if (log) {
+      log("dose image: " + std::to_string(phantom.num_voxels()) + " voxels, " +
+          format_g(dose_image_bytes(phantom.num_voxels()) / 1048576.0) +
+          " MiB; range rejection off");
+    }
+  }
   const std::vector<std::unique_ptr<BatchRunner>> owned =
-      make_runners(selection, job, o.threads, launch);
+      make_runners(selection, job, o.threads, launch, o.dose_image);
   std::vector<BatchRunner*> runners;
   for (const auto& r : owned) runners.push_back(r.get());
 
+  std::shared_ptr<VoxelStatistics> groups;
+  if (o.dose_image && !o.voxel_groups.empty()) {
+    if (o.voxel_groups.size() != phantom.num_voxels()) {
+      throw std::logic_error("voxel groups of another grid");
+    }
+    groups = std::make_shared<VoxelStatistics>(o.voxel_groups, o.num_voxel_groups);
+  }
   TargetStatistics stats(targets.bins, plan.num_bins);
+  stats.attach_voxels(voxels.get());
+  stats.attach_voxels(groups.get());
   std::function<void(const Progress&)> progress;
   if (log) progress = [&](const Progress& p) { log(format_progress(p, rule.target_rel_unc)); };
   const ScheduleReport report = run_schedule(runners, plan, rule, stats, progress);
@@ -459,6 +514,18 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   RunResult r =
       assemble_result(o, nuclide.get(), phantom, job, plan, report, selection, targets, stats);
   record_provenance(r, o, phantom, library, job, selection);
+  if (voxels) {
+    const RegionVoxels& src = job.source_region_voxels();
+    const LocalEnergy local{r.local_mev_per_decay, &src.voxels, &src.weights, src.total_weight};
+    auto dose = std::make_shared<DoseImage>(
+        make_dose_image(phantom, voxels, nuclide ? r.particles_per_decay : 1.0, local,
+                        nuclide ? "Gy per decay" : "Gy per emitted particle"));
+    dose->groups = groups;
+    r.dose = dose;
+    r.provenance.push_back(
+        {"dose_image", "per-voxel batch statistics (" + r.dose->unit +
+                           "); range rejection off; voxel mass = label density x voxel volume"});
+  }
   if (nuclide) {
     r.provenance.push_back(
         {"nuclide_source",

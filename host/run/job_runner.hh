@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "host/run/photon_job.hh"
 #include "host/run/run_result.hh"
@@ -37,6 +38,14 @@ struct JobRequest {
   std::uint32_t job_id = 0;      // selects the job's random streams under the seed
   std::uint64_t batch_size = 0;  // 0: histories/100, or 20000 with an uncertainty rule
   std::string sampling = "volume-uniform";
+  // Tally the energy of every voxel too (RunResult::dose, host/run/dose_image.hh). Range
+  // rejection is then off, whatever `range_rejection` says; CPU back end only for now.
+  bool dose_image = false;
+  // Dose-image jobs: batch statistics of these groups of voxels too (RunResult::dose->groups;
+  // the symmetric voxels of a voxel S-value kernel): voxel_groups[v] < num_voxel_groups for
+  // every voxel, or empty.
+  std::vector<std::uint32_t> voxel_groups;
+  std::size_t num_voxel_groups = 0;
   double cutoff_mev = 1e-3;
   // What only decides speed (results do not depend on it, up to --time-limit):
   double time_limit_s = 0;

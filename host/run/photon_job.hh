@@ -51,7 +51,9 @@ class PhotonJob {
 
   const PhotonJobConfig& config() const { return config_; }
   const Region& source_region() const { return source_; }
-  int num_bins() const { return photon_tally_bins(phantom_.view().num_labels); }
+  // Tally bins per batch: tally_bins.hh, then the step counters when compiled in
+  // (kernels/step_counters.hh).
+  int num_bins() const { return job_tally_bins(phantom_.view().num_labels); }
   // The functor over host memory (CPU back end).
   PhotonHistoryFunctor history() const;
 
@@ -71,6 +73,8 @@ class PhotonJob {
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
   const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
+  // The source voxels with their sampling weights.
+  const RegionVoxels& source_region_voxels() const { return source_voxels_; }
   // Bytes a device back end holds for this job besides tallies: phantom labels and tables,
   // majorant grid, source alias table, photon tables.
   std::size_t device_bytes() const;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,8 @@ struct TargetResult {
   double s_gy = 0;        // absorbed dose per emitted particle
   double rel_unc = 0;     // relative 1-sigma of all of the above
 };
+
+struct DoseImage;  // host/run/dose_image.hh
 
 struct RunResult {
   std::string model;   // "AF" / "AM"
@@ -50,6 +53,13 @@ struct RunResult {
   std::string nuclide;
   double particles_per_decay = 0;  // transported particles per decay (histories per decay)
   double local_mev_per_decay = 0;  // alpha, recoil, fission energy absorbed where emitted
+  // Step counters per history (kernels/step_counters.hh), name -> mean count; empty unless
+  // the build has GPUDOSE_STEP_COUNTERS on. Not written to result files (a speed diagnostic:
+  // `gpudose benchmark` reports them).
+  std::vector<std::pair<std::string, double>> steps_per_history;
+  // The dose image of a job that asked for one (JobRequest::dose_image), else null. Written by
+  // write_dose_image (host/run/dose_image.hh), not by write_run_result.
+  std::shared_ptr<const DoseImage> dose;
   // Provenance.
   std::vector<std::pair<std::string, std::string>> provenance;  // key -> value (strings)
   std::vector<TargetResult> targets;

@@ -1,9 +1,21 @@
 #include "host/run/statistics.hh"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace gpudose {
+
+namespace {
+// The batch-means relative 1-sigma of the header: S = sum E_b, Q = sum E_b^2 / n_b (MeV).
+double batch_rel_unc(double s, double q, std::uint64_t histories, std::uint64_t batches) {
+  if (batches < 2 || s <= 0) return std::numeric_limits<double>::infinity();
+  const double n = static_cast<double>(histories);
+  const double var_mean = std::max(0.0, q - s * s / n) / (static_cast<double>(batches - 1) * n);
+  return std::sqrt(var_mean) / (s / n);
+}
+}  // namespace
 
 TargetStatistics::TargetStatistics(std::vector<std::vector<int>> target_bins, std::size_t num_bins)
     : target_bins_(std::move(target_bins)),
@@ -34,8 +46,45 @@ void TargetStatistics::add(const BatchResult& batch) {
     const double mev = e.mev();
     sum_sq_over_n_[t] += mev * mev / static_cast<double>(batch.histories);
   }
+  for (VoxelStatistics* v : voxels_) v->add(batch.voxels, batch.histories);
   histories_ += batch.histories;
   ++batches_;
+}
+
+void VoxelStatistics::add(const std::vector<VoxelDeposit>& deposits, std::uint64_t histories) {
+  const double n = static_cast<double>(histories);
+  if (group_.empty()) {
+    for (const VoxelDeposit& d : deposits) fold(d.voxel, d.units, n);
+  } else {
+    // Deposits are positive: a group is new to the batch while its scratch sum is 0. Each
+    // touched group gets one term per batch, whatever the order.
+    for (const VoxelDeposit& d : deposits) {
+      const std::uint32_t g = group_[d.voxel];
+      if (scratch_[g] == 0) touched_.push_back(g);
+      scratch_[g] += d.units;
+    }
+    for (std::uint32_t g : touched_) {
+      fold(g, scratch_[g], n);
+      scratch_[g] = 0;
+    }
+    touched_.clear();
+  }
+  histories_ += histories;
+  ++batches_;
+}
+
+void VoxelStatistics::fold(std::size_t bin, std::uint64_t units, double histories) {
+  sums_[bin].add(units);
+  const double mev = fixed_to_mev(units);
+  sum_sq_over_n_[bin] += mev * mev / histories;
+}
+
+double VoxelStatistics::mean_mev(std::size_t v) const {
+  return histories_ == 0 ? 0.0 : sums_[v].mev() / static_cast<double>(histories_);
+}
+
+double VoxelStatistics::rel_unc(std::size_t v) const {
+  return batch_rel_unc(sums_[v].mev(), sum_sq_over_n_[v], histories_, batches_);
 }
 
 double TargetStatistics::mean_mev(std::size_t t) const {
@@ -43,12 +92,7 @@ double TargetStatistics::mean_mev(std::size_t t) const {
 }
 
 double TargetStatistics::rel_unc(std::size_t t) const {
-  const double s = sums_[t].mev();
-  if (batches_ < 2 || s <= 0) return std::numeric_limits<double>::infinity();
-  const double n = static_cast<double>(histories_);
-  const double var_mean =
-      std::max(0.0, sum_sq_over_n_[t] - s * s / n) / (static_cast<double>(batches_ - 1) * n);
-  return std::sqrt(var_mean) / (s / n);
+  return batch_rel_unc(sums_[t].mev(), sum_sq_over_n_[t], histories_, batches_);
 }
 
 }  // namespace gpudose

@@ -24,41 +24,16 @@ using test::photons;
 using test::run_bins;
 
 TEST(PhotonRun, NarrowBeamThroughWaterMatchesExponential) {
-  const PhotonLibrary& lib = photons();
-  const int water = static_cast<int>(lib.medium_index("water"));
-  // A 4 x 4 x 50 column of 0.4 cm water voxels (20 cm); medium 0 of the slab is water.
-  const int nx = 4, ny = 4, nz = 50;
-  std::vector<std::uint8_t> labels(nx * ny * nz, 0);
-  const std::uint8_t label_medium[1] = {0};
-  const float label_density[1] = {1.0f};
-  const std::uint16_t label_organ[1] = {1};
-  VoxelPhantomView v{nx,          ny, nz, 0.4, 0.4, 0.4, labels.data(), label_medium, label_density,
-                     label_organ, 1};
-  const std::vector<int> catalog = {water};
-  const PhotonTablesView t = lib.view();
-  MajorantGrid maj(v, 8, 64, 1e-3, 20.0, [&](int, double lo, double hi) {
-    double m = 0;
-    for (double e = lo; e <= hi * 1.0001; e *= 1.001)
-      m = std::max(m, t.mass_mu_tot(water, t.find(e), e));
-    return 1.01 * m;  // ample: water has no edge in this range
-  });
+  // A 4 x 4 x 50 column of 0.4 cm water voxels (20 cm).
+  const test::WaterColumn column(4, 4, 50, 0.4);
   for (double e : {0.03, 0.1, 0.5, 2.0, 8.0}) {
-    PhotonHistoryFunctor h;
-    h.phantom = v;
-    h.majorant = maj.view();
-    h.physics = PhotonTablesPhysics{t, catalog.data(), 1e-3};
-    h.source.kind = SourceKind::kPencilBeam;
-    h.source.energy_mev = e;
-    h.source.position = Vec3{0.8, 0.8, 0.0};
-    h.source.direction = Vec3{0, 0, 1};
-    h.params = PhotonTransportParams{5, 0, 1e-3};
+    const PhotonHistoryFunctor h = column.pencil_beam(e, 0.8, 0.8, 5);
     std::vector<std::uint64_t> bins(photon_tally_bins(1), 0);
     PlainTally tally{bins.data()};
     const std::uint64_t n = 100000;
     for (std::uint64_t i = 0; i < n; ++i) h(i, tally);
     // Thickness 20 cm (water is the only medium; 0.03 MeV gives p ~ 1e-3).
-    const double mu = t.mass_mu_tot(water, t.find(e), e);
-    const double p = std::exp(-mu * 20.0);
+    const double p = std::exp(-column.mu(e) * 20.0);
     const double measured = fixed_to_mev(bins[escaped_uncollided_bin(1)]) / (e * n);
     EXPECT_NEAR(measured, p, 3 * std::sqrt(p * (1 - p) / n) + 1e-12) << e << " MeV";
   }

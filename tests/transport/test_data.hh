@@ -99,4 +99,56 @@ inline std::vector<EnergySum128> run_bins(const PhotonJob& job, std::uint64_t n,
   return sums;
 }
 
+// A column of water voxels (one label, medium 0 = the library's water) with a majorant grid of
+// `block`-voxel blocks, and photon pencil beams into it: the narrow-beam geometry of the
+// attenuation, step-counter and dose-image tests. Holds the arrays its view points into (not
+// copyable).
+struct WaterColumn {
+  std::vector<std::uint8_t> labels;
+  std::uint8_t label_medium[1] = {0};
+  float label_density[1] = {1.0f};
+  std::uint16_t label_organ[1] = {1};
+  std::vector<int> catalog;
+  VoxelPhantomView view;
+  std::unique_ptr<MajorantGrid> majorant;
+
+  WaterColumn(int nx, int ny, int nz, double d, int block = 8)
+      : labels(static_cast<std::size_t>(nx) * ny * nz, 0),
+        catalog{static_cast<int>(photons().medium_index("water"))} {
+    view = VoxelPhantomView{
+        nx, ny, nz, d, d, d, labels.data(), label_medium, label_density, label_organ, 1};
+    const PhotonTablesView t = photons().view();
+    const int water = catalog[0];
+    majorant =
+        std::make_unique<MajorantGrid>(view, block, 64, 1e-3, 20.0, [&](int, double lo, double hi) {
+          double m = 0;
+          for (double e = lo; e <= hi * 1.0001; e *= 1.001)
+            m = std::max(m, t.mass_mu_tot(water, t.find(e), e));
+          return 1.01 * m;  // ample: no edge in water here
+        });
+  }
+  WaterColumn(const WaterColumn&) = delete;
+  WaterColumn& operator=(const WaterColumn&) = delete;
+
+  // mu (1/cm) of water at e, the engine's own.
+  double mu(double e) const {
+    const PhotonTablesView t = photons().view();
+    return t.mass_mu_tot(catalog[0], t.find(e), e);
+  }
+
+  // Photons of energy e along +z from (x, y, 0); local electrons.
+  PhotonHistoryFunctor pencil_beam(double e, double x, double y, std::uint64_t seed) const {
+    PhotonHistoryFunctor h;
+    h.phantom = view;
+    h.majorant = majorant->view();
+    h.physics = PhotonTablesPhysics{photons().view(), catalog.data(), 1e-3};
+    h.source.kind = SourceKind::kPencilBeam;
+    h.source.energy_mev = e;
+    h.source.position = Vec3{x, y, 0.0};
+    h.source.direction = Vec3{0, 0, 1};
+    h.params = PhotonTransportParams{seed, 0, 1e-3};
+    return h;
+  }
+};
+
 }  // namespace gpudose::test
