@@ -111,7 +111,7 @@ Phantom build_box_phantom(const BoxSpec& box, const std::string& text, const Med
   ids[centre] = kBoxCentreLabel;
   const std::vector<UserLabel> labels = {{kBoxLabel, 0, density_g_cm3, "box without centre"},
                                          {kBoxCentreLabel, 0, density_g_cm3, "centre"}};
-  Phantom p = build_user_phantom(grid, std::move(ids), {medium}, {key}, labels, text, "box");
+  Phantom p = build_user_phantom(grid, std::move(ids), {medium}, {key}, labels, text, "box spec");
   p.groups.push_back({"box", {kBoxLabel, kBoxCentreLabel}, "the whole block"});
   return p;
 }

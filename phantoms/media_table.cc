@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 
 namespace gpudose {
@@ -38,16 +39,6 @@ std::vector<std::string> split_tabs(const std::string& s) {
 [[noreturn]] void bad_line(const std::string& origin, int line_no, const std::string& why) {
   throw UserError("malformed line " + std::to_string(line_no) + " in media table " + origin, why,
                   std::string("fix the table (") + kColumns + ")");
-}
-
-// Shortest decimal that reads back as `v` exactly.
-std::string exact_decimal(double v) {
-  char buf[40];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
 }
 
 }  // namespace
@@ -116,7 +107,7 @@ std::string media_table_text(const Phantom& phantom) {
     << "; medium = media-catalog key, density exact to the last bit.\n";
   for (const OrganInfo& organ : phantom.organs) {
     o << organ.id << '\t' << phantom.medium_key(static_cast<std::size_t>(organ.medium - 1)) << '\t'
-      << exact_decimal(organ.density_g_cm3) << '\t' << organ.name << '\n';
+      << format_exact(organ.density_g_cm3) << '\t' << organ.name << '\n';
   }
   return o.str();
 }
