@@ -7,7 +7,8 @@
 //   p.model                       "AF" or "AM"; a user phantom's spec or label image path
 //   p.nx, p.ny, p.nz              grid size; p.dx, p.dy, p.dz voxel size in cm
 //   p.origin_mm, p.direction      ITK/LPS geometry used for export (see kernels/voxel_phantom.hh)
-//   p.organ_ids                   uint16 ICRP 110 organ ID per voxel, x fastest:
+//   p.organ_ids                   uint16 ICRP 110 organ ID per voxel (a user phantom: its
+//                                 label), x fastest:
 //                                 index = ix + nx * (iy + ny * iz); x = column (body right ->
 //                                 left), y = row (front -> back), z = slice (toes -> vertex)
 //   p.organs                      organ table, ascending ID, only IDs present in the grid:
@@ -80,8 +81,8 @@ struct LabelGroup {
 class Phantom {
  public:
   std::string model;   // "AF" or "AM"; a user phantom: "box:water:51x51x51:2mm" or the image path
-  std::string source;  // "opendose" or "icrp": which files it was imported from; "box" or
-                       // "label image" for a user phantom
+  std::string source;  // "opendose" or "icrp": which files it was imported from; "box spec"
+                       // or "label image and media table" for a user phantom
   // True for AF/AM: organ IDs are ICRP 110 IDs and the compound regions of phantoms/regions.tsv
   // apply. False for a user phantom: organ IDs are the user's labels, regions are the labels and
   // `groups` only.
@@ -95,7 +96,7 @@ class Phantom {
 
   std::vector<std::uint16_t> organ_ids;  // per voxel, x fastest
   std::vector<OrganInfo> organs;         // ascending ID, IDs present in the grid only
-  std::vector<Medium> media;             // 53 ICRP 110 media, media[i].id == i + 1
+  std::vector<Medium> media;  // AF/AM: 53 ICRP 110 media, media[i].id == i + 1; user: see above
   std::vector<OrganRecord> organ_table;  // the model's *_organs.dat, present in the grid or not
   // Media-catalog key of each medium; empty for AF/AM, whose keys are "<model>:<id>" (derived,
   // so the phantom cache does not store them).
