@@ -44,9 +44,14 @@ const OrganInfo* Phantom::organ(int id) const {
 double Phantom::body_mass_kg() const {
   double m = 0;
   for (const auto& o : organs) {
-    if (o.id >= 1 && o.id <= 140) m += o.mass_kg;
+    if (!icrp110 || (o.id >= 1 && o.id <= 140)) m += o.mass_kg;
   }
   return m;
+}
+
+std::string Phantom::medium_key(std::size_t i) const {
+  if (!medium_keys.empty()) return medium_keys.at(i);
+  return model + ":" + std::to_string(media.at(i).id);
 }
 
 std::size_t Phantom::device_bytes() const {

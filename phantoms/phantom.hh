@@ -1,16 +1,23 @@
-// gpudose::Phantom: one ICRP Publication 110 adult reference phantom (AF or AM) in the engine.
+// gpudose::Phantom: a voxel phantom in the engine: one ICRP Publication 110 adult reference
+// phantom (AF or AM), or a user phantom (a homogeneous box or a label image with a media table,
+// phantoms/user_phantom.hh; p.icrp110 false).
 //
 // Interface other code uses (names are the contract):
 //   Phantom p = load_phantom("female", data_dir, cache_dir);   // phantoms/phantom_cache.hh
-//   p.model                       "AF" or "AM"
+//   p.model                       "AF" or "AM"; a user phantom's spec or label image path
 //   p.nx, p.ny, p.nz              grid size; p.dx, p.dy, p.dz voxel size in cm
 //   p.origin_mm, p.direction      ITK/LPS geometry used for export (see kernels/voxel_phantom.hh)
-//   p.organ_ids                   uint16 ICRP 110 organ ID per voxel, x fastest:
+//   p.organ_ids                   uint16 ICRP 110 organ ID per voxel (a user phantom: its
+//                                 label), x fastest:
 //                                 index = ix + nx * (iy + ny * iz); x = column (body right ->
 //                                 left), y = row (front -> back), z = slice (toes -> vertex)
 //   p.organs                      organ table, ascending ID, only IDs present in the grid:
-//                                 id, name, medium (ICRP number 1..53), density, voxels, mass_kg
-//   p.media                       the 53 ICRP 110 media (gpudose::Medium, with density)
+//                                 id, name, medium (1-based index into p.media: the ICRP number
+//                                 for AF/AM), density, voxels, mass_kg
+//   p.media                       the 53 ICRP 110 media (gpudose::Medium, with density); for a
+//                                 user phantom the catalog media its labels use
+//   p.medium_key(i)               media-catalog key of p.media[i] ("AF:30", "water"), which the
+//                                 physics libraries are indexed by
 //   p.labels                      compact uint8 label per voxel, with per-label tables
 //   p.label_organ_id, p.label_medium (0-based index into p.media), p.label_density (g/cm3)
 //   p.view()                      VoxelPhantomView over the host vectors (kernels/voxel_phantom.hh)
@@ -21,8 +28,9 @@
 //       OpenDose's Air_outside_body density 0.00120479 g/cm3 (dry air at 20 C, 1 atm);
 //   141 the skin layer on the first and last slices (ICRP 110 CD README: "skin with a different
 //       organ identification number at the top and bottom"): skin, medium 27, 1.09 g/cm3.
-// The body mass (body_mass_kg) counts IDs 1..140 only: the ICRP reference masses (AF 60 kg,
-// AM 73 kg) are those of the organ table, and ID 141 is a layer that the README says either may
+// User phantoms have none of these: every label is an organ like any other (label 0 included).
+// The body mass (body_mass_kg) of AF/AM counts IDs 1..140 only: the ICRP reference masses (AF 60
+// kg, AM 73 kg) are those of the organ table, and ID 141 is a layer that the README says either may
 // be used or neglected. ID 141 still appears as an organ of its own (a source or target).
 #pragma once
 
@@ -50,7 +58,7 @@ constexpr double kOutsideAirDensity = 0.00120479;  // g/cm3, OpenDose Air_outsid
 struct OrganInfo {
   int id = 0;
   std::string name;
-  int medium = 0;  // ICRP medium number (1..53)
+  int medium = 0;  // 1-based index into Phantom::media (AF/AM: the ICRP medium number 1..53)
   double density_g_cm3 = 0;
   std::uint64_t voxels = 0;
   double mass_kg = 0;  // voxels x voxel volume x density
@@ -63,10 +71,22 @@ struct SourceFile {
   std::string sha256;      // lower-case hex
 };
 
+// A region of a user phantom made of several labels (the box: "box" = its two labels).
+struct LabelGroup {
+  std::string name;
+  std::vector<int> organ_ids;  // ascending
+  std::string note;
+};
+
 class Phantom {
  public:
-  std::string model;   // "AF" or "AM"
-  std::string source;  // "opendose" or "icrp": which files it was imported from
+  std::string model;   // "AF" or "AM"; a user phantom: "box:water:51x51x51:2mm" or the image path
+  std::string source;  // "opendose" or "icrp": which files it was imported from; "box spec"
+                       // or "label image and media table" for a user phantom
+  // True for AF/AM: organ IDs are ICRP 110 IDs and the compound regions of phantoms/regions.tsv
+  // apply. False for a user phantom: organ IDs are the user's labels, regions are the labels and
+  // `groups` only.
+  bool icrp110 = true;
   int nx = 0, ny = 0, nz = 0;
   double dx = 0, dy = 0, dz = 0;  // cm
   // ITK (LPS) geometry of exports: centre of voxel (0,0,0) in mm, and row-major direction
@@ -76,8 +96,12 @@ class Phantom {
 
   std::vector<std::uint16_t> organ_ids;  // per voxel, x fastest
   std::vector<OrganInfo> organs;         // ascending ID, IDs present in the grid only
-  std::vector<Medium> media;             // 53 ICRP 110 media, media[i].id == i + 1
+  std::vector<Medium> media;  // AF/AM: 53 ICRP 110 media, media[i].id == i + 1; user: see above
   std::vector<OrganRecord> organ_table;  // the model's *_organs.dat, present in the grid or not
+  // Media-catalog key of each medium; empty for AF/AM, whose keys are "<model>:<id>" (derived,
+  // so the phantom cache does not store them).
+  std::vector<std::string> medium_keys;
+  std::vector<LabelGroup> groups;  // user phantoms: regions of several labels
 
   // Compact device form: label per voxel and per-label tables (label = index into organs).
   std::vector<std::uint8_t> labels;
@@ -96,8 +120,10 @@ class Phantom {
 
   // Organ record by ID, or nullptr when the ID has no voxel in this phantom.
   const OrganInfo* organ(int id) const;
-  // Mass of organ IDs 1..140 (see the header comment), kg.
+  // Mass of organ IDs 1..140 (see the header comment), kg; of every label for a user phantom.
   double body_mass_kg() const;
+  // Media-catalog key of media[i] (see medium_keys).
+  std::string medium_key(std::size_t i) const;
   // Bytes the compact representation takes on a device (labels + per-label tables).
   std::size_t device_bytes() const;
   // Centre of voxel index v in the engine frame (cm).

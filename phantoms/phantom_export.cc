@@ -4,62 +4,20 @@
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkImageFileWriter.h>
-#include <itkMetaImageIO.h>
-#include <itkNiftiImageIO.h>
-#include <itkNrrdImageIO.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <stdexcept>
 
 #include "host/foundation/user_error.hh"
+#include "phantoms/image_io.hh"
+#include "phantoms/image_spacing.hh"
 #include "phantoms/itk_error.hh"
 
 namespace gpudose {
 namespace fs = std::filesystem;
 namespace {
-
-// The extension that picks the ITK ImageIO, "" if unsupported.
-std::string image_extension(const std::string& path) {
-  std::string lower = path;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* ext : {".nii.gz", ".nii", ".mha", ".nrrd"}) {
-    const std::string e = ext;
-    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
-      return e;
-    }
-  }
-  return "";
-}
-
-itk::ImageIOBase::Pointer io_for(const std::string& ext) {
-  if (ext == ".mha") return itk::MetaImageIO::New().GetPointer();
-  if (ext == ".nrrd") return itk::NrrdImageIO::New().GetPointer();
-  return itk::NiftiImageIO::New().GetPointer();
-}
-
-// Sends stderr to /dev/null for its lifetime (restored on every path).
-class StderrMuted {
- public:
-  StderrMuted() : saved_(::dup(STDERR_FILENO)) {
-    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
-    if (null >= 0) ::close(null);
-  }
-  ~StderrMuted() {
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDERR_FILENO);
-      ::close(saved_);
-    }
-  }
-  StderrMuted(const StderrMuted&) = delete;
-  StderrMuted& operator=(const StderrMuted&) = delete;
-
- private:
-  int saved_;
-};
 
 template <typename Pixel>
 void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::string& path) {
@@ -78,9 +36,9 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
   region.SetSize(size);
   img->SetRegions(region);
   typename Image::SpacingType spacing;
-  spacing[0] = p.dx * 10;
-  spacing[1] = p.dy * 10;
-  spacing[2] = p.dz * 10;
+  spacing[0] = spacing_cm_to_mm(p.dx);
+  spacing[1] = spacing_cm_to_mm(p.dy);
+  spacing[2] = spacing_cm_to_mm(p.dz);
   img->SetSpacing(spacing);
   typename Image::PointType origin;
   for (int a = 0; a < 3; ++a) origin[a] = p.origin_mm[a];
@@ -98,7 +56,7 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
   const std::string base = target.filename().string();
   const fs::path tmp = target.parent_path() / (".tmp" + std::to_string(::getpid()) + "." + base);
   auto writer = itk::ImageFileWriter<Image>::New();
-  writer->SetImageIO(io_for(ext));
+  writer->SetImageIO(image_io_for(ext));
   writer->SetFileName(tmp.string());
   writer->SetInput(img);
   writer->SetUseCompression(true);
@@ -120,7 +78,7 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
   bool intact = false;
   try {
     auto reader = itk::ImageFileReader<Image>::New();
-    reader->SetImageIO(io_for(ext));
+    reader->SetImageIO(image_io_for(ext));
     reader->SetFileName(tmp.string());
     const StderrMuted muted;  // a torn file makes the readers print their own complaints
     reader->Update();
@@ -150,6 +108,11 @@ void write_image(const Phantom& p, const std::vector<Pixel>& voxels, const std::
 }
 
 }  // namespace
+
+std::string image_path_extension(const std::string& path) {
+  const std::string ext = image_extension(path);
+  return path.substr(path.size() - ext.size());
+}
 
 bool is_supported_image_path(const std::string& path) { return !image_extension(path).empty(); }
 

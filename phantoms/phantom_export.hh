@@ -25,6 +25,10 @@ void export_region_mask(const Phantom& phantom, const Region& region, const std:
 void export_float_image(const Phantom& phantom, const std::vector<float>& voxels,
                         const std::string& path);
 
+// The image extension of `path` as written (".nii.gz", ".nii", ".mha", ".nrrd", any case), ""
+// when unsupported.
+std::string image_path_extension(const std::string& path);
+
 // True for .nii, .nii.gz, .mha, .nrrd (case-insensitive).
 bool is_supported_image_path(const std::string& path);
 

@@ -82,20 +82,37 @@ std::vector<int> parse_id_list(const std::string& text, const std::string& origi
   return {ids.begin(), ids.end()};
 }
 
-Region organ_region(const OrganInfo& o) {
+Region organ_region(const Phantom& phantom, const OrganInfo& o) {
   Region r;
   r.name = o.name;
   r.organ_ids = {o.id};
   r.kind = "organ";
-  if (o.id <= 141) r.opendose_id = o.id;  // OpenDose sources 0..141 are the single IDs
+  // OpenDose sources 0..141 are the single IDs of AF/AM; a user's labels have no such number.
+  if (phantom.icrp110 && o.id <= 141) r.opendose_id = o.id;
   return r;
+}
+
+// The regions of several organs: regions.tsv for AF/AM, whose IDs are ICRP organs; a user
+// phantom's own groups otherwise (its IDs are the user's labels, regions.tsv means nothing).
+std::vector<Region> compounds_of(const Phantom& phantom) {
+  if (phantom.icrp110) return compound_regions();
+  std::vector<Region> out;
+  for (const LabelGroup& g : phantom.groups) {
+    Region r;
+    r.name = g.name;
+    r.organ_ids = g.organ_ids;
+    r.kind = "group";
+    r.note = g.note;
+    out.push_back(r);
+  }
+  return out;
 }
 
 // All names a query may match, each with the region it means (organs of this phantom first).
 std::vector<std::pair<std::string, Region>> named_regions(const Phantom& phantom) {
   std::vector<std::pair<std::string, Region>> out;
-  for (const auto& o : phantom.organs) out.emplace_back(o.name, organ_region(o));
-  for (const auto& r : compound_regions()) {
+  for (const auto& o : phantom.organs) out.emplace_back(o.name, organ_region(phantom, o));
+  for (const auto& r : compounds_of(phantom)) {
     out.emplace_back(r.name, r);
     for (const auto& a : r.aliases) out.emplace_back(a, r);
   }
@@ -109,6 +126,10 @@ std::uint64_t region_voxel_count(const Phantom& phantom, const Region& region);
 namespace {
 
 [[noreturn]] void no_voxels(const Phantom& phantom, const Region& region) {
+  if (!phantom.icrp110) {
+    throw UserError("region '" + region.name + "' has no voxel in " + phantom.model,
+                    "none of its labels is in the image", "choose a label the image holds");
+  }
   throw UserError(
       "region '" + region.name + "' has no voxel in " + phantom.model,
       "ICRP 110 " + phantom.model + " does not contain its organs",
@@ -188,7 +209,12 @@ Region resolve_region(const Phantom& phantom, const std::string& query) {
   const std::string q = trim(query);
   int number = 0;
   if (parse_int(q, number)) {
-    if (const OrganInfo* o = phantom.organ(number)) return organ_region(*o);
+    if (const OrganInfo* o = phantom.organ(number)) return organ_region(phantom, *o);
+    if (!phantom.icrp110) {
+      throw UserError("label " + q + " has no voxel in " + phantom.model,
+                      "the label image does not hold it",
+                      "give a label the image holds, or a region name");
+    }
     for (const auto& r : compound_regions()) {
       if (r.opendose_id == number) return with_voxels(phantom, r);
     }
@@ -219,6 +245,11 @@ Region resolve_region(const Phantom& phantom, const std::string& query) {
   for (const auto& [name, region] : named) {
     if (region_voxel_count(phantom, region) > 0) candidates.push_back(name);
   }
+  if (!phantom.icrp110) {
+    throw UserError("unknown region '" + q + "' for " + phantom.model,
+                    "closest: " + quoted_list(closest_names(q, candidates, 3)),
+                    "give a label number, a label name (media table) or a group of the phantom");
+  }
   throw UserError("unknown region '" + q + "' for " + phantom.model,
                   "closest: " + quoted_list(closest_names(q, candidates, 3)),
                   "give an organ ID, an ICRP 110 organ name or a region of phantoms/regions.tsv "
@@ -245,9 +276,9 @@ double region_mass_kg(const Phantom& phantom, const Region& region) {
 std::vector<RegionMass> target_regions(const Phantom& phantom) {
   std::vector<RegionMass> out;
   for (const auto& o : phantom.organs) {
-    out.push_back({organ_region(o), o.voxels, o.mass_kg});
+    out.push_back({organ_region(phantom, o), o.voxels, o.mass_kg});
   }
-  for (const auto& r : compound_regions()) {
+  for (const auto& r : compounds_of(phantom)) {
     const std::uint64_t n = region_voxel_count(phantom, r);
     if (n > 0) out.push_back({r, n, region_mass_kg(phantom, r)});
   }

@@ -14,6 +14,8 @@
 //     build time): OpenDose's 31 unions, ICRP 133 names ("Kidneys", "Lungs", "AI", "Colon"...),
 //     and a few groups. See the header of regions.tsv for its columns.
 // Unknown names throw UserError naming the closest matches.
+// A user phantom (Phantom::icrp110 false) resolves a label number or name (media table), or one
+// of its groups; regions.tsv does not apply (its IDs are ICRP organs, the user's labels are not).
 //
 // Sampling (the choice is explicit in every output, see to_string(SourceSampling)):
 //   volume_uniform  every voxel of the region equally likely (OpenDose's convention);
@@ -62,7 +64,7 @@ struct RegionMass {
   double mass_kg = 0;
 };
 // Every organ ID present in the phantom (kind "organ", ascending ID), then every compound region
-// with at least one voxel, in regions.tsv order.
+// with at least one voxel, in regions.tsv order (a user phantom: its groups).
 std::vector<RegionMass> target_regions(const Phantom& phantom);
 
 enum class SourceSampling { volume_uniform, mass_uniform };

@@ -15,6 +15,7 @@
 
 #include "host/foundation/durable_file.hh"
 #include "host/foundation/sha256.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "phantoms/regions.hh"
 
@@ -31,17 +32,6 @@ constexpr int kPlanFormatVersion = 2;  // 2: range_rejection
 constexpr std::uint64_t kDefaultHistories = 1000000;
 constexpr std::uint64_t kDefaultUncertaintyCap = 10000000000ull;
 constexpr std::uint64_t kDefaultBatchForUncertainty = 20000;
-
-// The shortest of %.15g..%.17g that reads back as the same double (0.05, not
-// 0.050000000000000003).
-std::string exact(double v) {
-  char buf[40];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -183,7 +173,7 @@ std::vector<double> parse_energies(const std::string& spec) {
   std::sort(sorted.begin(), sorted.end());
   for (std::size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i] == sorted[i - 1]) {
-      throw UserError("energy " + exact(sorted[i]) + " MeV is listed twice in --energies",
+      throw UserError("energy " + format_exact(sorted[i]) + " MeV is listed twice in --energies",
                       "each energy is one job per source and particle", "list every energy once");
     }
   }
@@ -197,11 +187,11 @@ Plan make_plan(const PlanRequest& rq,
                     "give --models, --sources and --particles");
   }
   if (!(rq.uncertainty >= 0 && rq.uncertainty < 1)) {
-    throw UserError("--uncertainty must be in (0, 1)", "got " + exact(rq.uncertainty),
+    throw UserError("--uncertainty must be in (0, 1)", "got " + format_exact(rq.uncertainty),
                     "e.g. --uncertainty 0.01");
   }
   if (!(rq.cutoff_mev > 0)) {
-    throw UserError("--cutoff must be positive", "got " + exact(rq.cutoff_mev),
+    throw UserError("--cutoff must be positive", "got " + format_exact(rq.cutoff_mev),
                     "the default is 0.001 MeV");
   }
   if (rq.electrons != "transport" && rq.electrons != "local") {
@@ -210,7 +200,7 @@ Plan make_plan(const PlanRequest& rq,
   }
   if (!(rq.electron_cutoff_mev >= 1e-3 && rq.electron_cutoff_mev <= 1.0)) {
     throw UserError("--electron-cutoff must be between 0.001 and 1 MeV",
-                    "got " + exact(rq.electron_cutoff_mev), "the default is 0.01 MeV");
+                    "got " + format_exact(rq.electron_cutoff_mev), "the default is 0.01 MeV");
   }
   if (rq.range_rejection != "on" && rq.range_rejection != "off") {
     throw UserError("unknown --range-rejection mode '" + rq.range_rejection + "'",
@@ -339,14 +329,14 @@ std::string plan_canonical_text(const Plan& plan) {
   o << kPlanFormat << " " << kPlanFormatVersion << "\n";
   o << "seed " << plan.seed << "\n";
   o << "sampling " << plan.sampling << "\n";
-  o << "photon_cutoff_mev " << exact(plan.cutoff_mev) << "\n";
+  o << "photon_cutoff_mev " << format_exact(plan.cutoff_mev) << "\n";
   o << "electron_transport " << plan.electron_transport << "\n";
-  o << "electron_cutoff_mev " << exact(plan.electron_cutoff_mev) << "\n";
+  o << "electron_cutoff_mev " << format_exact(plan.electron_cutoff_mev) << "\n";
   o << "range_rejection " << plan.range_rejection << "\n";
   for (const PlanJob& j : plan.jobs) {
     o << "job\t" << j.job_id << "\t" << j.model << "\t" << j.particle << "\t" << j.source_number
-      << "\t" << j.source << "\t" << exact(j.energy_mev) << "\t" << j.histories << "\t"
-      << exact(j.uncertainty) << "\t" << j.batch_size << "\n";
+      << "\t" << j.source << "\t" << format_exact(j.energy_mev) << "\t" << j.histories << "\t"
+      << format_exact(j.uncertainty) << "\t" << j.batch_size << "\n";
   }
   return o.str();
 }
@@ -365,9 +355,9 @@ std::string plan_json(const Plan& plan) {
   o << "  \"random_streams\": \"Philox-4x32-10, key = seed, counter = (block, job_id, "
        "history)\",\n";
   o << "  \"sampling\": " << json(plan.sampling).dump() << ",\n";
-  o << "  \"photon_cutoff_mev\": " << exact(plan.cutoff_mev) << ",\n";
+  o << "  \"photon_cutoff_mev\": " << format_exact(plan.cutoff_mev) << ",\n";
   o << "  \"electron_transport\": " << json(plan.electron_transport).dump() << ",\n";
-  o << "  \"electron_cutoff_mev\": " << exact(plan.electron_cutoff_mev) << ",\n";
+  o << "  \"electron_cutoff_mev\": " << format_exact(plan.electron_cutoff_mev) << ",\n";
   o << "  \"range_rejection\": " << json(plan.range_rejection).dump() << ",\n";
   o << "  \"jobs\": [";
   for (std::size_t i = 0; i < plan.jobs.size(); ++i) {
@@ -375,9 +365,9 @@ std::string plan_json(const Plan& plan) {
     o << (i ? ",\n    " : "\n    ") << "{\"job_id\": " << j.job_id
       << ", \"model\": " << json(j.model).dump() << ", \"source\": " << json(j.source).dump()
       << ", \"source_number\": " << j.source_number << ", \"particle\": " << json(j.particle).dump()
-      << ", \"energy_mev\": " << exact(j.energy_mev) << ", \"histories\": " << j.histories
-      << ", \"uncertainty\": " << exact(j.uncertainty) << ", \"batch_size\": " << j.batch_size
-      << "}";
+      << ", \"energy_mev\": " << format_exact(j.energy_mev) << ", \"histories\": " << j.histories
+      << ", \"uncertainty\": " << format_exact(j.uncertainty)
+      << ", \"batch_size\": " << j.batch_size << "}";
   }
   o << "\n  ]\n}\n";
   return o.str();
@@ -426,7 +416,7 @@ Plan parse_plan(const std::string& text, const std::string& origin) {
     }
     if (!keys.insert({p.model, p.particle, p.source, p.energy_mev}).second) {
       throw UserError("plan '" + origin + "' has " + p.model + " " + p.particle + " " + p.source +
-                          " at " + exact(p.energy_mev) + " MeV twice",
+                          " at " + format_exact(p.energy_mev) + " MeV twice",
                       "a table holds one result per model, particle, source and energy",
                       "regenerate the plan with `gpudose batch plan`");
     }

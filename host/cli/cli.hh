@@ -32,5 +32,6 @@ void add_batch_command(CLI::App& app, GlobalOptions& global);
 void add_export_command(CLI::App& app, GlobalOptions& global);
 void add_benchmark_command(CLI::App& app, GlobalOptions& global);
 void add_svalues_command(CLI::App& app, GlobalOptions& global);
+void add_kernel_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace gpudose

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_export_command(app, global);
   add_benchmark_command(app, global);
   add_svalues_command(app, global);
+  add_kernel_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -2,7 +2,8 @@
 //   import  [--model female|male|all] [--source opendose|icrp] [--force]
 //   info    --model M [--format table|csv|json]     organ table, totals, grid, device memory
 //   regions --model M [--format table|csv|json]     every target region with its mass
-//   export  --model M -o FILE(.nii.gz|.nii|.mha|.nrrd) [--region R]
+//   export  --model M [-o FILE(.nii.gz|.nii|.mha|.nrrd)] [--region R] [--media-table FILE.tsv]
+//           (the media table makes the organ-ID image a user phantom: run --phantom --media)
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,7 +11,9 @@
 
 #include "host/cli/cli.hh"
 #include "host/cli/data_dir.hh"
+#include "host/foundation/durable_file.hh"
 #include "host/foundation/user_error.hh"
+#include "phantoms/media_table.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/phantom_export.hh"
 #include "phantoms/regions.hh"
@@ -204,6 +207,7 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global) {
     std::string format = "table";
     std::string output;
     std::string region;
+    std::string media_table;
     bool force = false;
   };
   auto o = std::make_shared<Options>();
@@ -243,15 +247,30 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global) {
 
   auto* exp = cmd->add_subcommand("export", "Write the organ-ID image or a region mask via ITK");
   exp->add_option("--model", o->model, "female|AF or male|AM")->required();
-  exp->add_option("-o,--output", o->output, ".nii.gz, .nii, .mha or .nrrd")->required();
-  exp->add_option("--region", o->region, "Write a 0/1 mask of this region instead");
+  exp->add_option("-o,--output", o->output, ".nii.gz, .nii, .mha or .nrrd");
+  auto* region = exp->add_option("--region", o->region, "Write a 0/1 mask of this region instead");
+  auto* table = exp->add_option(
+      "--media-table", o->media_table,
+      "Also write the media table (label, medium, density, name) that makes the organ-ID image a "
+      "user phantom: gpudose run --phantom IMAGE --media TABLE reproduces the model's runs");
+  table->excludes(region);
   exp->callback([o, &global]() {
     const std::string model = phantom_model(o->model).model;
-    if (!is_supported_image_path(o->output)) {
+    if (o->output.empty() && o->media_table.empty()) {
+      throw UserError("nothing to export", "neither -o nor --media-table given",
+                      "give -o FILE.nii.gz and/or --media-table FILE.tsv");
+    }
+    if (!o->output.empty() && !is_supported_image_path(o->output)) {
       throw UserError("cannot export to '" + o->output + "'", "unsupported file extension",
                       "use .nii.gz, .nii, .mha or .nrrd");
     }
     const Phantom p = load(global, model);
+    if (!o->media_table.empty()) {
+      write_file_durably(o->media_table, media_table_text(p));
+      std::cout << "wrote " << o->media_table << ": " << model << " media table ("
+                << p.organs.size() << " labels)\n";
+    }
+    if (o->output.empty()) return;
     if (o->region.empty()) {
       export_phantom_image(p, o->output);
       std::cout << "wrote " << o->output << ": " << model << " organ IDs (uint16)\n";

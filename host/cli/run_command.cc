@@ -11,6 +11,7 @@
 #include "host/run/dose_image.hh"
 #include "host/run/job_runner.hh"
 #include "host/run/run_result.hh"
+#include "host/run/user_phantom_loader.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/decay_data.hh"
 
@@ -20,6 +21,8 @@ namespace {
 struct RunOptions {
   JobRequest job;
   std::string model = "female";
+  std::string phantom;  // a user phantom instead of --model (host/run/user_phantom_loader.hh)
+  std::string media;
   std::vector<std::string> outputs;
   std::string dose_image;    // --dose-image FILE
   bool dose_energy = false;  // --dose-energy: the energy image too
@@ -37,7 +40,7 @@ void run(RunOptions o, const GlobalOptions& global) {
   if (!o.quiet) log = [](const std::string& line) { std::cerr << "gpudose: " << line << "\n"; };
   const std::string data_dir = resolve_data_dir(global.data_dir);
   const std::string cache_dir = resolve_cache_dir(global.cache_dir);
-  const Phantom phantom = load_phantom(o.model, data_dir, cache_dir);
+  const Phantom phantom = load_run_phantom(o.model, o.phantom, o.media, data_dir, cache_dir);
   const PhotonLibrary library = ensure_photon_library(data_dir, cache_dir, log);
 
   RunResult r = run_job(o.job, phantom, library, log);
@@ -89,9 +92,18 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   JobRequest& j = o->job;
   auto* cmd =
       app.add_subcommand("run", "Absorbed fractions for one source region, particle and energy");
-  cmd->add_option("--model", o->model, "female|AF or male|AM")->capture_default_str();
+  auto* model = cmd->add_option("--model", o->model, "female|AF or male|AM")->capture_default_str();
+  auto* user_phantom = cmd->add_option(
+      "--phantom", o->phantom,
+      "A user phantom instead of --model: box:MEDIUM:NXxNYxNZ:DX[xDYxDZ]mm (a homogeneous block, "
+      "regions box and centre) or a label image .nii.gz|.mha|.nrrd with --media");
+  model->excludes(user_phantom);
+  cmd->add_option("--media", o->media,
+                  "Media table of a --phantom label image: label<TAB>medium<TAB>density_g_cm3"
+                  "[<TAB>name] per line");
   cmd->add_option("--source", j.source,
-                  "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...)")
+                  "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...); with "
+                  "--phantom a label name or number, or box/centre")
       ->required();
   auto* energy = cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV");
   auto* nuclide = cmd->add_option(

@@ -1,8 +1,10 @@
 // Small text forms shared by messages and provenance: a number as printf's %g (6 significant
-// digits, for error messages and notes) and the current UTC time in ISO 8601 (provenance).
+// digits, for error messages and notes), a number that reads back to the last bit (files that
+// are read again: plans, media tables) and the current UTC time in ISO 8601 (provenance).
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -11,6 +13,17 @@ namespace gpudose {
 inline std::string format_g(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The shortest of %.15g..%.17g that reads back as the same double (0.05, not
+// 0.050000000000000003).
+inline std::string format_exact(double v) {
+  char buf[40];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 

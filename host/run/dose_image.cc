@@ -52,15 +52,8 @@ namespace {
 
 // "dose.nii.gz" -> {"dose", ".nii.gz"}; the extension as phantom_export accepts it.
 std::pair<std::string, std::string> split_image_path(const std::string& path) {
-  std::string lower = path;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* ext : {".nii.gz", ".nii", ".mha", ".nrrd"}) {
-    const std::string e = ext;
-    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
-      return {path.substr(0, path.size() - e.size()), path.substr(path.size() - e.size())};
-    }
-  }
-  return {path, ""};
+  const std::string ext = image_path_extension(path);
+  return {path.substr(0, path.size() - ext.size()), ext};
 }
 
 // MemAvailable of /proc/meminfo in bytes, 0 when unknown.

@@ -12,9 +12,8 @@ namespace {
 
 std::vector<int> map_media(const Phantom& phantom, const PhotonLibrary& library) {
   std::vector<int> map;
-  for (const Medium& m : phantom.media) {
-    map.push_back(
-        static_cast<int>(library.medium_index(phantom.model + ":" + std::to_string(m.id))));
+  for (std::size_t m = 0; m < phantom.media.size(); ++m) {
+    map.push_back(static_cast<int>(library.medium_index(phantom.medium_key(m))));
   }
   return map;
 }
