@@ -205,7 +205,7 @@ struct ElectronTransport {
       const double u_t = (log(c.e) - t.log_e0) * t.inv_dlog;
       const int base = electron_table_index(t, c.positron, m, 0);
       if (params.range_rejection && boundary_distance != nullptr && radiative_count != nullptr &&
-          !can_leave_region(
+          !can_leave<Tally>(
               c, ix, iy, iz, label,
               range_of(t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base, u_t) / r)) {
         count_step(tally, kRangeRejectedTracks);
@@ -530,6 +530,25 @@ struct ElectronTransport {
     } else {
       if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
       deposit_at(tally, label, pu, c.x, c.y, c.z);
+    }
+  }
+
+  // Whether a particle at c with residual CSDA range `reach` (cm) might deposit energy where its
+  // tally tells it apart from where it is: outside its label region for organ tallies
+  // (can_leave_region), outside its voxel for a dose image (a spatial tally,
+  // kernels/spatial_deposit.hh), so that slowing down in place puts the energy in the right
+  // voxel too.
+  template <class Tally>
+  GD_HOST_DEVICE bool can_leave(const ChargedState& c, int ix, int iy, int iz, int label,
+                                double reach) const {
+    if constexpr (IsSpatialTally<Tally>::value) {
+      const VoxelPhantomView& p = phantom;
+      const double gap = fmin(fmin(fmin(c.x - ix * p.dx, (ix + 1) * p.dx - c.x),
+                                   fmin(c.y - iy * p.dy, (iy + 1) * p.dy - c.y)),
+                              fmin(c.z - iz * p.dz, (iz + 1) * p.dz - c.z));
+      return !(reach < gap);
+    } else {
+      return can_leave_region(c, ix, iy, iz, label, reach);
     }
   }
 

@@ -7,9 +7,10 @@
 // volume. Uncertainty: relative 1-sigma; 1 (100 %) in voxels that received no energy.
 // Frame: the phantom's (phantoms/phantom_export.hh), so the images overlay `phantom export`.
 //
-// Range rejection is off in dose-image jobs (job_runner.cc): it would put a rejected electron's
-// energy where the electron was rejected, correct for its region's tally, up to a residual
-// range off for a voxel.
+// Range rejection in dose-image jobs works within a voxel (kernels/electron_transport.hh
+// can_leave): an electron is slowed down in place only when its residual CSDA range cannot take
+// it out of its voxel, so its energy lands in the right voxel; the organ criterion (out of its
+// label region) would put it up to a residual range away.
 #pragma once
 
 #include <cstdint>

@@ -225,8 +225,9 @@ PhotonJobConfig make_photon_job_config(const JobRequest& o) {
   config.particle = particle_code(o.particle);
   config.electrons = job_needs_electrons(o) ? ElectronMode::kTransport : ElectronMode::kLocal;
   config.electron.absorption_mev = o.electron_cutoff_mev;
-  // A dose image needs every electron's energy where it goes (host/run/dose_image.hh).
-  config.electron.range_rejection = o.range_rejection == "on" && !o.dose_image ? 1 : 0;
+  // With a dose image, range rejection applies within a voxel (kernels/electron_transport.hh
+  // can_leave): the tallies differ from an organ-only run's, never by more than statistics.
+  config.electron.range_rejection = o.range_rejection == "on" ? 1 : 0;
   return config;
 }
 
@@ -480,8 +481,8 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     voxels = std::make_shared<VoxelStatistics>(phantom.num_voxels());
     if (log) {
       log("dose image: " + std::to_string(phantom.num_voxels()) + " voxels, " +
-          format_g(dose_image_bytes(phantom.num_voxels()) / 1048576.0) +
-          " MiB; range rejection off");
+          format_g(dose_image_bytes(phantom.num_voxels()) / 1048576.0) + " MiB" +
+          (o.range_rejection == "on" ? "; range rejection within a voxel" : ""));
     }
   }
   const std::vector<std::unique_ptr<BatchRunner>> owned =
@@ -523,8 +524,9 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
     dose->groups = groups;
     r.dose = dose;
     r.provenance.push_back(
-        {"dose_image", "per-voxel batch statistics (" + r.dose->unit +
-                           "); range rejection off; voxel mass = label density x voxel volume"});
+        {"dose_image", "per-voxel batch statistics (" + r.dose->unit + "); range rejection " +
+                           (o.range_rejection == "on" ? "within a voxel" : "off") +
+                           "; voxel mass = label density x voxel volume"});
   }
   if (nuclide) {
     r.provenance.push_back(

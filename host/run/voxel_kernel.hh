@@ -4,7 +4,7 @@
 // particle source, with its relative 1-sigma.
 //
 // The block is `box:MEDIUM:NxNxN:VXxVYxVZmm` (phantoms/box_phantom.hh; N odd), the source the
-// box's "centre" region, run as a dose-image job (host/run/dose_image.hh: range rejection off,
+// box's "centre" region, run as a dose-image job (host/run/dose_image.hh: range rejection within a voxel,
 // per-voxel batch statistics). Voxels equivalent by the block's symmetry (reflections in the
 // three planes through the centre, and permutations of axes of equal voxel size) are one group:
 // their energy per batch is summed and the group's mean and uncertainty come from those batch
