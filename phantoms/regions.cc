@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/foundation/closest_names.hh"
 #include "host/foundation/user_error.hh"
@@ -286,7 +287,15 @@ std::vector<RegionMass> target_regions(const Phantom& phantom) {
 }
 
 const char* to_string(SourceSampling s) {
-  return s == SourceSampling::volume_uniform ? "volume-uniform" : "mass-uniform";
+  switch (s) {
+    case SourceSampling::volume_uniform:
+      return "volume-uniform";
+    case SourceSampling::mass_uniform:
+      return "mass-uniform";
+    case SourceSampling::activity:
+      break;
+  }
+  return "activity-weighted";
 }
 
 SourceSampling parse_source_sampling(const std::string& name) {
@@ -301,6 +310,9 @@ SourceSampling parse_source_sampling(const std::string& name) {
 }
 
 RegionVoxels region_voxels(const Phantom& phantom, const Region& region, SourceSampling sampling) {
+  if (sampling == SourceSampling::activity) {
+    throw std::logic_error("region_voxels: activity weights come from an activity image");
+  }
   // Label membership and per-label weight: a label is one organ ID.
   std::vector<char> member(phantom.label_organ_id.size(), 0);
   for (std::size_t l = 0; l < phantom.label_organ_id.size(); ++l) {

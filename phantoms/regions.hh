@@ -20,8 +20,10 @@
 // Sampling (the choice is explicit in every output, see to_string(SourceSampling)):
 //   volume_uniform  every voxel of the region equally likely (OpenDose's convention);
 //   mass_uniform    voxel weight = its density, i.e. uniform per unit mass (ICRP 133).
-// Both agree inside a single organ (one density); they differ in compound regions that mix
-// densities (lungs: tissue 0.385 vs blood 1.06 g/cm3).
+//   activity        voxel weight = its activity in an activity image (phantoms/activity_image.hh);
+//                   never a --sampling choice.
+// The first two agree inside a single organ (one density); they differ in compound regions that
+// mix densities (lungs: tissue 0.385 vs blood 1.06 g/cm3).
 #pragma once
 
 #include <cstdint>
@@ -67,18 +69,20 @@ struct RegionMass {
 // with at least one voxel, in regions.tsv order (a user phantom: its groups).
 std::vector<RegionMass> target_regions(const Phantom& phantom);
 
-enum class SourceSampling { volume_uniform, mass_uniform };
-const char* to_string(SourceSampling s);  // "volume-uniform" / "mass-uniform"
+enum class SourceSampling { volume_uniform, mass_uniform, activity };
+// "volume-uniform" / "mass-uniform" / "activity-weighted"
+const char* to_string(SourceSampling s);
 // Accepts volume-uniform|volume|opendose and mass-uniform|mass|icrp133; else UserError.
 SourceSampling parse_source_sampling(const std::string& name);
 
 struct RegionVoxels {
   SourceSampling sampling = SourceSampling::volume_uniform;
   std::vector<std::uint32_t> voxels;  // ascending linear voxel indices
-  std::vector<double> weights;        // 1 (volume-uniform) or density in g/cm3 (mass-uniform)
+  std::vector<double> weights;  // 1 (volume-uniform), density in g/cm3 (mass-uniform) or activity
   double total_weight = 0;
 };
-// Throws UserError if the region has no voxel in this phantom (e.g. prostate in AF).
+// Throws UserError if the region has no voxel in this phantom (e.g. prostate in AF). Sampling
+// volume_uniform or mass_uniform (activity: phantoms/activity_image.hh).
 RegionVoxels region_voxels(const Phantom& phantom, const Region& region, SourceSampling sampling);
 
 }  // namespace gpudose

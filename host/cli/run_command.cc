@@ -12,6 +12,7 @@
 #include "host/run/job_runner.hh"
 #include "host/run/run_result.hh"
 #include "host/run/user_phantom_loader.hh"
+#include "phantoms/activity_image.hh"
 #include "phantoms/phantom_cache.hh"
 #include "physics-data/decay_data.hh"
 
@@ -30,10 +31,21 @@ struct RunOptions {
   bool quiet = false;
 };
 
+// "3 organs (IDs 89,90,95)", the IDs only when they are few.
+std::string ids_list(const std::vector<int>& ids) {
+  std::string s = std::to_string(ids.size()) + (ids.size() == 1 ? " organ" : " organs");
+  if (ids.size() > 10) return s;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    s += (k == 0 ? " (IDs " : ",") + std::to_string(ids[k]);
+  }
+  return s + ")";
+}
+
 void run(RunOptions o, const GlobalOptions& global) {
   if (!o.job.nuclide.empty()) o.job.decay_dir = decay_data_dir(resolve_data_dir(global.data_dir));
   validate_job_request(o.job);
   for (const auto& path : o.outputs) check_output_path(path);
+  if (!o.job.activity.empty()) check_activity_image_path(o.job.activity);
   o.job.dose_image = !o.dose_image.empty();
   if (o.job.dose_image) check_dose_image_path(o.dose_image);
   std::function<void(const std::string&)> log;
@@ -82,6 +94,11 @@ void run(RunOptions o, const GlobalOptions& global) {
               << " MeV per decay absorbed where emitted); S in Gy per decay = Gy/(Bq s), x 1e9 "
                  "for mGy/(MBq s)\n";
   }
+  if (!o.job.activity.empty()) {
+    std::cout << "activity source: " << o.job.activity
+              << " (decays drawn in proportion to voxel activity, in " << ids_list(r.source_ids)
+              << "); results per unit of total activity (per emitted particle or per decay)\n";
+  }
   std::cout << run_result_summary(r, o.top);
 }
 
@@ -103,8 +120,11 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
                   "[<TAB>name] per line");
   cmd->add_option("--source", j.source,
                   "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...); with "
-                  "--phantom a label name or number, or box/centre")
-      ->required();
+                  "--phantom a label name or number, or box/centre");
+  cmd->add_option("--activity", j.activity,
+                  "Activity image instead of --source: FILE.nii.gz|.nii|.mha|.nrrd on the "
+                  "phantom's grid (as `phantom export` writes it), values >= 0; decays drawn in "
+                  "proportion to voxel activity, results per unit of total activity");
   auto* energy = cmd->add_option("--energy", j.energy_mev, "Initial energy, MeV");
   auto* nuclide = cmd->add_option(
       "--nuclide", j.nuclide,
@@ -133,7 +153,8 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
                   "(e.g. 0.01)")
       ->transform(relative_uncertainty());
   cmd->add_option("--uncertainty-target", j.uncertainty_target,
-                  "Target region the --uncertainty rule applies to (default: the source)");
+                  "Target region the --uncertainty rule applies to (default: the source; "
+                  "required with --activity)");
   cmd->add_option("--time-limit", j.time_limit_s,
                   "Stop issuing batches after this many seconds (result: the completed batches; "
                   "batches are then at most 20000 histories, so the limit holds to about a "
@@ -154,9 +175,11 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--launch", j.launch,
                   "CUDA launch: THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH] (default "
                   "256x32x16777216; speed only, the tallies do not depend on it)");
-  cmd->add_option("--sampling", j.sampling,
-                  "Source sampling: volume-uniform (OpenDose) or mass-uniform (ICRP 133)")
-      ->capture_default_str();
+  auto* sampling =
+      cmd->add_option("--sampling", j.sampling,
+                      "Source sampling of --source: volume-uniform (OpenDose) or mass-uniform "
+                      "(ICRP 133)")
+          ->capture_default_str();
   cmd->add_option("--cutoff", j.cutoff_mev, "Photon cut-off energy, MeV (0.001 to 1)")
       ->capture_default_str()
       ->transform(photon_cutoff());
@@ -175,7 +198,12 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
                                     "MeV per emitted particle or per decay)");
   cmd->add_option("--top", o->top, "Rows in the summary table")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
-  cmd->callback([o, &global, energy, nuclide, dose_energy]() {
+  cmd->callback([o, &global, energy, nuclide, dose_energy, sampling]() {
+    if (!o->job.activity.empty() && sampling->count() > 0) {
+      throw UserError("--sampling does not apply to --activity",
+                      "the activity image gives every voxel its weight",
+                      "leave --sampling out with --activity");
+    }
     if (dose_energy->count() > 0 && o->dose_image.empty()) {
       throw UserError("--dose-energy needs --dose-image", "it adds an image beside the dose image",
                       "add --dose-image FILE.nii.gz");

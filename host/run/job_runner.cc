@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "host/foundation/build_info.hh"
+#include "host/foundation/sha256.hh"
 #include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "host/run/backend.hh"
@@ -21,6 +22,7 @@
 #include "host/run/scheduler.hh"
 #include "kernels/constants.hh"
 #include "kernels/step_counters.hh"
+#include "phantoms/activity_image.hh"
 #include "phantoms/regions.hh"
 #include "physics-data/decay_data.hh"
 #include "physics-data/media_catalog.hh"
@@ -56,6 +58,20 @@ double history_max_mev(const JobRequest& o, const NuclideSource* nuclide) {
 }
 
 void validate_job_request(const JobRequest& o) {
+  if (!o.activity.empty() && !o.source.empty()) {
+    throw UserError("give --source or --activity",
+                    "a source region and an activity image are two sources",
+                    "leave one of them out");
+  }
+  if (o.activity.empty() && o.source.empty()) {
+    throw UserError("no source given", "run needs a source region or an activity image",
+                    "give --source REGION (e.g. liver) or --activity FILE.nii.gz");
+  }
+  if (!o.activity.empty() && o.uncertainty > 0 && o.uncertainty_target.empty()) {
+    throw UserError("--uncertainty with --activity needs --uncertainty-target",
+                    "an activity image is no target region whose uncertainty could stop the run",
+                    "add --uncertainty-target REGION (e.g. liver)");
+  }
   if (!o.nuclide.empty()) {
     if (o.particle != "photon" || o.energy_mev != 0) {
       throw UserError("--nuclide replaces --particle and --energy",
@@ -265,6 +281,11 @@ JobTargets collect_targets(const JobRequest& o, const Phantom& phantom, const Ph
     t.bins.push_back(bins);
     if (t.regions[r].region.organ_ids == unc_region.organ_ids) t.uncertainty_target = r;
   }
+  // An activity source's region need not be a target; it needs none without the rule.
+  if (t.uncertainty_target == t.regions.size() && !(o.uncertainty > 0) &&
+      o.uncertainty_target.empty()) {
+    t.uncertainty_target = 0;
+  }
   if (t.uncertainty_target == t.regions.size()) {
     throw UserError(
         "uncertainty target '" + o.uncertainty_target + "' has no voxel in " + phantom.model,
@@ -332,6 +353,17 @@ std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& s
   return owned;
 }
 
+// The summed sampling weight of the source voxels of each organ ID of `ids` (ascending).
+std::vector<double> source_organ_weights(const Phantom& phantom, const RegionVoxels& s,
+                                         const std::vector<int>& ids) {
+  std::vector<double> w(ids.size(), 0.0);
+  for (std::size_t i = 0; i < s.voxels.size(); ++i) {
+    const int id = phantom.organ_ids[s.voxels[i]];
+    w[std::lower_bound(ids.begin(), ids.end(), id) - ids.begin()] += s.weights[i];
+  }
+  return w;
+}
+
 // The result: what ran, and AF, SAF and S per target from the merged batch statistics.
 RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, const Phantom& phantom,
                           const PhotonJob& job, const BatchPlan& plan, const ScheduleReport& report,
@@ -341,7 +373,7 @@ RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, con
   r.model = phantom.model;
   r.source = job.source_region().name;
   r.source_ids = job.source_region().organ_ids;
-  r.source_sampling = to_string(job.config().sampling);
+  r.source_sampling = to_string(job.source_region_voxels().sampling);
   r.particle = o.particle;
   r.energy_mev = o.energy_mev;
   r.histories = report.histories;
@@ -383,19 +415,36 @@ RunResult assemble_result(const JobRequest& o, const NuclideSource* nuclide, con
   }
   const double e_joule = emitted * kMeVToJoule;
   const std::vector<int>& source_ids = job.source_region().organ_ids;
+  const bool activity = job.config().source_voxels != nullptr;
+  const std::vector<double> organ_weight =
+      activity ? source_organ_weights(phantom, job.source_region_voxels(), source_ids)
+               : std::vector<double>{};
   for (std::size_t t = 0; t < targets.regions.size(); ++t) {
     TargetResult tr;
     tr.name = targets.regions[t].region.name;
     tr.ids = targets.regions[t].region.organ_ids;
     tr.mass_kg = targets.regions[t].mass_kg;
     const double transported = per_unit * stats.mean_mev(t);
-    const bool contains_source = region_contains(tr.ids, source_ids);
-    tr.energy_mev = transported + (contains_source ? local : 0.0);
+    // The share of the local energy this target absorbs: a region source's goes to every
+    // target that contains the source; an activity source's to each target in proportion to
+    // the activity inside it (all of it, exactly, to a target that holds every active organ).
+    double share = region_contains(tr.ids, source_ids) ? 1.0 : 0.0;
+    if (activity && share == 0) {
+      double w = 0;
+      for (std::size_t k = 0; k < source_ids.size(); ++k) {
+        if (std::find(tr.ids.begin(), tr.ids.end(), source_ids[k]) != tr.ids.end()) {
+          w += organ_weight[k];
+        }
+      }
+      share = w / job.source_region_voxels().total_weight;
+    }
+    const double local_here = share * local;
+    tr.energy_mev = transported + local_here;
     tr.af = tr.energy_mev / emitted;
     tr.saf_per_kg = tr.mass_kg > 0 ? tr.af / tr.mass_kg : 0;
     tr.s_gy = e_joule * tr.saf_per_kg;
     // The local part is exact: it scales the relative uncertainty of the transported part.
-    tr.rel_unc = tr.energy_mev > 0 && local > 0 && contains_source
+    tr.rel_unc = tr.energy_mev > 0 && local_here > 0
                      ? stats.rel_unc(t) * transported / tr.energy_mev
                      : stats.rel_unc(t);
     r.targets.push_back(tr);
@@ -461,6 +510,15 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   }
   PhotonJobConfig config = make_photon_job_config(o);
   config.nuclide = nuclide.get();
+  std::unique_ptr<ActivitySource> activity;
+  if (!o.activity.empty()) {
+    activity = std::make_unique<ActivitySource>(read_activity_image(o.activity, phantom));
+    config.source_voxels = &activity->voxels;
+    if (log) {
+      log("activity image " + o.activity + ": " + std::to_string(activity->voxels.voxels.size()) +
+          " active voxels in " + std::to_string(activity->region.organ_ids.size()) + " organs");
+    }
+  }
   const PhotonJob job(phantom, library, config,
                       config.electrons == ElectronMode::kTransport ? electrons : nullptr);
   const JobTargets targets = collect_targets(o, phantom, job);
@@ -515,6 +573,17 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   RunResult r =
       assemble_result(o, nuclide.get(), phantom, job, plan, report, selection, targets, stats);
   record_provenance(r, o, phantom, library, job, selection);
+  if (activity) {
+    r.provenance.push_back({"activity_image", o.activity});
+    r.provenance.push_back({"activity_image_sha256", sha256_file(o.activity)});
+    r.provenance.push_back(
+        {"activity_source",
+         "decays drawn in proportion to voxel activity (" +
+             std::to_string(activity->voxels.voxels.size()) + " active voxels, total " +
+             format_g(activity->voxels.total_weight) +
+             " in the image's unit); results per unit of total activity; local (alpha) energy "
+             "shared by the targets in proportion to the activity inside them"});
+  }
   if (voxels) {
     const RegionVoxels& src = job.source_region_voxels();
     const LocalEnergy local{r.local_mev_per_decay, &src.voxels, &src.weights, src.total_weight};

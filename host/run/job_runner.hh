@@ -17,7 +17,11 @@ namespace gpudose {
 
 struct JobRequest {
   // What determines the result (with the phantom and the physics library):
-  std::string source;
+  std::string source;  // source region; empty with `activity`
+  // An activity image on the phantom's grid instead of `source` (phantoms/activity_image.hh):
+  // decays drawn in proportion to voxel activity, results per unit of total activity (per
+  // emitted particle, per decay); `sampling` does not apply. The source is named "activity".
+  std::string activity;
   std::string particle = "photon";  // photon, electron or positron
   // Electrons set in motion by photons: "transport" (coupled transport) or "local" (kerma
   // approximation: deposited where they are created). Charged sources are always transported.
@@ -33,7 +37,8 @@ struct JobRequest {
   std::string decay_dir;
   std::uint64_t histories = 0;     // 0: default (1e6; with an uncertainty rule: the 1e10 cap)
   double uncertainty = 0;          // stop at this relative 1-sigma (0: off)
-  std::string uncertainty_target;  // region of that rule (default: the source)
+  std::string uncertainty_target;  // region of that rule (default: the source; with
+                                   // `activity` it must be given)
   std::uint64_t seed = 1;
   std::uint32_t job_id = 0;      // selects the job's random streams under the seed
   std::uint64_t batch_size = 0;  // 0: histories/100, or 20000 with an uncertainty rule

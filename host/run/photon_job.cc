@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "host/foundation/user_error.hh"
+#include "phantoms/activity_image.hh"
 #include "phantoms/boundary_distance.hh"
 #include "physics-data/radiative_event_count.hh"
 
@@ -33,6 +35,17 @@ double label_bound(const PhotonTablesView& t, int catalog_medium, double density
   return density * best;
 }
 
+// Given source voxels must be voxels of this phantom with one positive weight each.
+const RegionVoxels& checked(const Phantom& phantom, const RegionVoxels* s) {
+  bool ok = !s->voxels.empty() && s->weights.size() == s->voxels.size() && s->total_weight > 0;
+  for (std::size_t i = 0; ok && i < s->voxels.size(); ++i) {
+    ok = s->voxels[i] < phantom.num_voxels() && (i == 0 || s->voxels[i - 1] < s->voxels[i]) &&
+         s->weights[i] > 0;
+  }
+  if (!ok) throw std::logic_error("PhotonJob: source voxels that are not this phantom's");
+  return *s;
+}
+
 }  // namespace
 
 PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
@@ -41,8 +54,12 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
       library_(library),
       electrons_(electrons),
       config_(config),
-      source_(resolve_region(phantom, config.source)),
-      source_voxels_(region_voxels(phantom, source_, config.sampling)),
+      source_(config.source_voxels
+                  ? source_region_of(phantom, checked(phantom, config.source_voxels))
+                  : resolve_region(phantom, config.source)),
+      region_voxels_(config.source_voxels ? RegionVoxels{}
+                                          : region_voxels(phantom, source_, config.sampling)),
+      source_voxels_(config.source_voxels ? config.source_voxels : &region_voxels_),
       catalog_medium_(map_media(phantom, library)),
       tables_(library.view()),
       majorant_(phantom.view(), config.majorant_block, config.majorant_bins,
@@ -52,7 +69,7 @@ PhotonJob::PhotonJob(const Phantom& phantom, const PhotonLibrary& library,
                   return label_bound(tables_, catalog_medium_[v.label_medium[label]],
                                      v.label_density[label], lo, hi);
                 }),
-      alias_(source_voxels_.weights) {
+      alias_(source_voxels_->weights) {
   const bool charged = config.nuclide ? config.nuclide->has_charged() : config.particle != 0;
   if (charged || config.electrons == ElectronMode::kTransport) {
     if (electrons_ == nullptr) {
@@ -182,7 +199,7 @@ std::size_t PhotonJob::device_bytes() const {
     if (!n->empty()) nuclide_bytes += b(n->alias().accept()) + b(n->alias().alias());
   }
   return phantom_.device_bytes() + majorant_.bytes() + b(alias_.accept()) + b(alias_.alias()) +
-         b(source_voxels_.voxels) + tables + electron + b(boundary_distance()) +
+         b(source_voxels_->voxels) + tables + electron + b(boundary_distance()) +
          b(radiative_count_) + nuclide_bytes;
 }
 
@@ -194,7 +211,7 @@ PhotonHistoryFunctor PhotonJob::history() const {
   h.source.kind = SourceKind::kRegionVoxels;
   h.source.energy_mev = config_.energy_mev;
   h.source.alias = alias_.view();
-  h.source.voxels = source_voxels_.voxels.data();
+  h.source.voxels = source_voxels_->voxels.data();
   h.source.particle = config_.particle;
   if (config_.nuclide) h.source.spectrum = config_.nuclide->view();
   h.params = PhotonTransportParams{config_.seed, config_.job_id, config_.cutoff_mev};

@@ -35,6 +35,10 @@ struct PhotonJobConfig {
   // A radionuclide source instead of `particle` and `energy_mev` (host/run/nuclide_source.hh);
   // not owned, must outlive the job.
   const NuclideSource* nuclide = nullptr;
+  // Source voxels with their weights instead of the region `source` and `sampling` (an
+  // activity image, phantoms/activity_image.hh): the job's source region is then "activity",
+  // kind "activity", the distinct organ IDs of these voxels. Not owned, must outlive the job.
+  const RegionVoxels* source_voxels = nullptr;
 };
 
 using PhotonHistoryFunctor = PhotonHistory<PhotonTablesPhysics>;
@@ -72,9 +76,9 @@ class PhotonJob {
   const std::vector<int>& electron_medium() const { return electron_medium_; }
   const MajorantGrid& majorant() const { return majorant_; }
   const AliasTable& alias() const { return alias_; }
-  const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_.voxels; }
-  // The source voxels with their sampling weights.
-  const RegionVoxels& source_region_voxels() const { return source_voxels_; }
+  const std::vector<std::uint32_t>& source_voxels() const { return source_voxels_->voxels; }
+  // The source voxels with their sampling weights (the region's, or config().source_voxels).
+  const RegionVoxels& source_region_voxels() const { return *source_voxels_; }
   // Bytes a device back end holds for this job besides tallies: phantom labels and tables,
   // majorant grid, source alias table, photon tables.
   std::size_t device_bytes() const;
@@ -87,8 +91,9 @@ class PhotonJob {
   const ElectronLibrary* electrons_;
   PhotonJobConfig config_;
   Region source_;
-  RegionVoxels source_voxels_;
-  std::vector<int> catalog_medium_;  // phantom medium index -> library medium index
+  RegionVoxels region_voxels_;         // of the source region (empty with config.source_voxels)
+  const RegionVoxels* source_voxels_;  // &region_voxels_ or config.source_voxels
+  std::vector<int> catalog_medium_;    // phantom medium index -> library medium index
   PhotonTablesView tables_;
   MajorantGrid majorant_;
   AliasTable alias_;
