@@ -73,6 +73,17 @@ CatalogMedium reference_air() {
   return c;
 }
 
+CatalogMedium reference_soft_tissue() {
+  CatalogMedium c;
+  c.key = "soft-tissue";
+  c.medium.name = "Tissue, soft (ICRU four-component)";
+  c.medium.density_g_cm3 = 1.0;
+  c.medium.elements = {{1, 0.101172}, {6, 0.111000}, {7, 0.026000}, {8, 0.761828}};
+  c.mean_excitation_ev = 74.9;
+  c.source = "ICRU Report 37 / NIST ESTAR 'Tissue, soft (ICRU four-component)'";
+  return c;
+}
+
 MediaCatalog::MediaCatalog(std::vector<CatalogMedium> media,
                            std::vector<std::vector<OrganRecord>> organs)
     : media_(std::move(media)), organs_(std::move(organs)) {}
@@ -83,7 +94,7 @@ std::size_t MediaCatalog::index_of_key(const std::string& key) const {
     if (lower(media_[i].key) == want) return i;
   }
   throw UserError("unknown medium key '" + key + "'", "not in the media catalog",
-                  "use AF:<1..53>, AM:<1..53>, water or air");
+                  "use AF:<1..53>, AM:<1..53>, water, air or soft-tissue");
 }
 
 std::size_t MediaCatalog::find(const std::string& model_in, const std::string& query_in) const {
@@ -96,6 +107,7 @@ std::size_t MediaCatalog::find(const std::string& model_in, const std::string& q
     return media_.size();
   };
   if (q == "water" || q == "air") return by_key(q);
+  if (q == "soft-tissue" || q == "soft tissue") return by_key("soft-tissue");
   if (q.size() > 3 && (q.rfind("af:", 0) == 0 || q.rfind("am:", 0) == 0)) {
     const std::size_t i = by_key(q);
     if (i < media_.size()) return i;
@@ -126,6 +138,7 @@ std::size_t MediaCatalog::find(const std::string& model_in, const std::string& q
   };
   consider("water");
   consider("air");
+  consider("soft-tissue");
   for (const auto& m : media_) {
     if (m.model == model) consider(m.medium.name);
   }
@@ -137,7 +150,8 @@ std::size_t MediaCatalog::find(const std::string& model_in, const std::string& q
     closest += (i ? ", '" : "'") + scored[i].second + "'";
   }
   throw UserError("unknown medium '" + query_in + "' for model " + model,
-                  "not a medium name, number or organ name of that phantom, nor water/air",
+                  "not a medium name, number or organ name of that phantom, nor "
+                  "water/air/soft-tissue",
                   "closest: " + closest);
 }
 
@@ -158,6 +172,7 @@ MediaCatalog load_media_catalog(const std::string& data_dir) {
   }
   media.push_back(reference_water());
   media.push_back(reference_air());
+  media.push_back(reference_soft_tissue());
   return MediaCatalog(std::move(media), std::move(organs));
 }
 

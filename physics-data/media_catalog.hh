@@ -1,7 +1,7 @@
 // The media the engine knows: the 53 media of each ICRP 110 adult phantom (AF and AM, read from
-// the ICRP side files in the data directory), liquid water and dry air. Physics tables are built
-// for every catalog medium, in catalog order; the catalog index is the medium index the
-// physics libraries (photon and electron) use.
+// the ICRP side files in the data directory), liquid water, dry air and ICRU soft tissue. Physics
+// tables are built for every catalog medium, in catalog order; the catalog index is the medium
+// index the physics libraries (photon and electron) use.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,7 @@
 namespace gpudose {
 
 struct CatalogMedium {
-  std::string key;    // unique: "AF:30", "AM:30", "water", "air"
+  std::string key;    // unique: "AF:30", "AM:30", "water", "air", "soft-tissue"
   std::string model;  // "AF", "AM", or "" for the reference media water and air
   Medium medium;      // ICRP number (0 for water/air), name, density (g/cm3), mass fractions
   // Mean excitation energy given by a reference for this medium (eV); 0 when none is given and
@@ -32,8 +32,8 @@ class MediaCatalog {
   const CatalogMedium& operator[](std::size_t i) const { return media_[i]; }
 
   // Catalog index of a medium. `model`: "AF"/"female"/"f", "AM"/"male"/"m" (case-insensitive),
-  // empty = AF. `query` (case-insensitive): "water", "air" (the reference media), a key
-  // "AF:30", an ICRP medium number "30", an ICRP medium name "liver", or an organ name whose
+  // empty = AF. `query` (case-insensitive): "water", "air", "soft-tissue" (the reference media), a
+  // key "AF:30", an ICRP medium number "30", an ICRP medium name "liver", or an organ name whose
   // medium is meant ("left lung" style names of the organ table). The ICRP medium 53 "Air"
   // (N 80 %, O 20 %) is reached by number or key. Throws UserError naming the closest matches.
   std::size_t find(const std::string& model, const std::string& query) const;
@@ -56,7 +56,12 @@ std::string normalize_model(const std::string& model);
 CatalogMedium reference_water();
 CatalogMedium reference_air();
 
-// AF 1..53, AM 1..53 (from <data_dir>/phantoms/...), then water and air: 108 media.
+// ICRU four-component soft tissue (H 0.101172, C 0.111, N 0.026, O 0.761828 by mass,
+// 1.0 g/cm3, I = 74.9 eV: ICRU Report 37 / NIST ESTAR "TISSUE, SOFT (ICRU FOUR-COMPONENT)"), the
+// medium of published voxel S-value kernels.
+CatalogMedium reference_soft_tissue();
+
+// AF 1..53, AM 1..53 (from <data_dir>/phantoms/...), then water, air and soft tissue: 109 media.
 MediaCatalog load_media_catalog(const std::string& data_dir);
 
 }  // namespace gpudose

@@ -800,7 +800,16 @@ bool photon_library_is_current(const std::string& path, const std::string& data_
   // Sources unchanged: now the file's own content (a full load, which checks its digest). The
   // callers rebuild when this says false, so a damaged library is named here, on one line.
   try {
-    load_photon_library(path);
+    const PhotonLibrary lib = load_photon_library(path);
+    // The catalog also holds media defined in the program (water, air, soft tissue): a library
+    // built before one was added lacks it.
+    std::vector<std::string> keys;
+    for (const auto& m : catalog.media()) keys.push_back(m.key);
+    if (lib.media_keys != keys) {
+      std::cerr << "gpudose: photon library '" << path
+                << "' was built for another media catalog; rebuilding it\n";
+      return false;
+    }
   } catch (const UserError& e) {
     std::string why = e.what();
     const auto cut = why.rfind("); ");

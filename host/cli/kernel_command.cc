@@ -105,8 +105,8 @@ void add_kernel_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--voxel", o->voxel, "Voxel edge in mm (3) or DXxDYxDZ (4.42x4.42x4.42)")
       ->required();
   cmd->add_option("--medium", q.medium,
-                  "Medium of the block: water, air, or an ICRP 110 medium by name or number "
-                  "(muscle-tissue, AF:29, ...)")
+                  "Medium of the block: soft-tissue (ICRU four-component), water, air, or an "
+                  "ICRP 110 medium by name or number (muscle-tissue, AF:29, ...)")
       ->capture_default_str();
   cmd->add_option("--size", q.size, "Voxels per edge of the block (odd)")->capture_default_str();
   cmd->add_option("--histories", q.histories,

@@ -1,4 +1,4 @@
-// physics-data/media_catalog.hh: 108 media, lookups by name/number/organ, helpful errors.
+// physics-data/media_catalog.hh: 109 media, lookups by name/number/organ, helpful errors.
 #include "physics-data/media_catalog.hh"
 
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@ const MediaCatalog& catalog() {
 }
 
 TEST(MediaCatalog, HoldsBothPhantomsWaterAndAir) {
-  ASSERT_EQ(catalog().size(), 108u);
+  ASSERT_EQ(catalog().size(), 109u);
   EXPECT_EQ(catalog()[0].key, "AF:1");
   EXPECT_EQ(catalog()[53].key, "AM:1");
   EXPECT_EQ(catalog()[106].key, "water");
@@ -26,6 +26,9 @@ TEST(MediaCatalog, HoldsBothPhantomsWaterAndAir) {
   }
   EXPECT_DOUBLE_EQ(catalog()[106].mean_excitation_ev, 75.0);
   EXPECT_DOUBLE_EQ(catalog()[106].medium.density_g_cm3, 1.0);
+  EXPECT_EQ(catalog()[108].key, "soft-tissue");  // ICRU four-component, NIST ESTAR
+  EXPECT_DOUBLE_EQ(catalog()[108].mean_excitation_ev, 74.9);
+  EXPECT_DOUBLE_EQ(catalog()[108].medium.density_g_cm3, 1.0);
 }
 
 TEST(MediaCatalog, LookupByNameNumberKeyAndOrgan) {
@@ -37,6 +40,8 @@ TEST(MediaCatalog, LookupByNameNumberKeyAndOrgan) {
   EXPECT_EQ(c[c.find("m", "am:2")].key, "AM:2");
   EXPECT_EQ(c[c.find("female", "Water")].key, "water");
   EXPECT_EQ(c[c.find("male", "air")].key, "air");
+  EXPECT_EQ(c[c.find("female", "Soft-Tissue")].key, "soft-tissue");
+  EXPECT_EQ(c[c.find("male", "soft tissue")].key, "soft-tissue");
   EXPECT_EQ(c[c.find("female", "53")].medium.name, "Air");
   // An organ name: the AF organ 95 "Liver" is medium 30; "Adrenal, left" uses medium 43.
   EXPECT_EQ(c[c.find("female", "adrenal, left")].key, "AF:43");
