@@ -13,6 +13,19 @@
 
 namespace gpudose {
 
+void check_writable_destination(const std::string& path, const std::string& todo) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw UserError("cannot write '" + path + "'", "it is a folder", "give a file name");
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir, ec) || ::access(dir.c_str(), W_OK) != 0) {
+    throw UserError("cannot write '" + path + "'",
+                    "folder '" + dir.string() + "' does not exist or is not writable", todo);
+  }
+}
+
 void sync_directory(const std::string& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) return;

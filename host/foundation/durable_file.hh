@@ -25,6 +25,10 @@ void write_files_durably(const std::vector<std::pair<std::string, std::string>>&
                          const std::string& todo =
                              "free disk space or choose a writable "
                              "destination");
+// Checks before long work that `path` can be written: not a folder, in an existing writable
+// folder. Throws UserError("cannot write 'path' (why); todo").
+void check_writable_destination(const std::string& path, const std::string& todo);
+
 // The whole file; throws UserError naming `what` when it cannot be read.
 std::string read_text_file(const std::string& path, const std::string& what);
 

@@ -1,19 +1,15 @@
 #include "host/run/dose_image.hh"
 
-#include <unistd.h>
-
 #include <cmath>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "host/foundation/durable_file.hh"
 #include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
 #include "kernels/constants.hh"
 #include "phantoms/phantom_export.hh"
 
 namespace gpudose {
-namespace fs = std::filesystem;
 
 DoseImage make_dose_image(const Phantom& phantom, std::shared_ptr<const VoxelStatistics> stats,
                           double per_unit, const LocalEnergy& local, const std::string& unit) {
@@ -83,12 +79,7 @@ void check_dose_image_path(const std::string& path) {
     throw UserError("cannot write a dose image to '" + path + "'", "unsupported file extension",
                     "use .nii.gz, .nii, .mha or .nrrd");
   }
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  if (!fs::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0) {
-    throw UserError("cannot write '" + path + "'", "folder missing or not writable",
-                    "check the folder of --dose-image");
-  }
+  check_writable_destination(path, "create the folder or choose another destination");
 }
 
 std::size_t dose_image_bytes(std::size_t num_voxels) {

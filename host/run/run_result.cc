@@ -1,7 +1,6 @@
 #include "host/run/run_result.hh"
 
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -145,13 +144,7 @@ void check_output_path(const std::string& path) {
     throw UserError("cannot write '" + path + "'", "it is a folder",
                     "give a file name, e.g. -o " + path + "/result" + ext);
   }
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  if (!std::filesystem::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0) {
-    throw UserError("cannot write '" + path + "'",
-                    "folder '" + dir.string() + "' does not exist or is not writable",
-                    "create the folder or choose another -o destination");
-  }
+  check_writable_destination(path, "create the folder or choose another -o destination");
 }
 
 std::string run_result_json(const RunResult& r) {

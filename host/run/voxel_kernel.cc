@@ -30,11 +30,12 @@ namespace {
 
 std::string mm_text(double cm) { return format_g(cm * 10.0); }
 
-// Lower-case extension: ".csv", ".h5", ".mha", ".nii.gz", ...
-std::string extension_of(const std::string& path) {
+// The table formats by lower-case extension (".csv", ".h5", ".hdf5"); "" for anything else,
+// an image (phantom_export.hh) or unknown.
+std::string table_extension(const std::string& path) {
   std::string lower = path;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* e : {".nii.gz", ".nii", ".mha", ".nrrd", ".csv", ".h5", ".hdf5"}) {
+  for (const char* e : {".csv", ".h5", ".hdf5"}) {
     const std::string ext = e;
     if (lower.size() > ext.size() &&
         lower.compare(lower.size() - ext.size(), ext.size(), ext) == 0) {
@@ -45,15 +46,10 @@ std::string extension_of(const std::string& path) {
 }
 
 // Offsets (a, b, c) >= 0 of a voxel from the centre, made canonical: axes of equal voxel size
-// are interchangeable, so their offsets are sorted (descending) among themselves.
+// are interchangeable, so their offsets are sorted (descending) among themselves. Equal size
+// is an equivalence, so one exchange pass (a selection sort within each class) sorts them.
 std::tuple<int, int, int> canonical(int a, int b, int c, const double v[3]) {
   int o[3] = {a, b, c};
-  for (int i = 0; i < 3; ++i) {
-    for (int j = i + 1; j < 3; ++j) {
-      if (v[i] == v[j] && o[j] > o[i]) std::swap(o[i], o[j]);
-    }
-  }
-  // A second pass settles a, b, c all equal in size (three-way sort by pairs).
   for (int i = 0; i < 3; ++i) {
     for (int j = i + 1; j < 3; ++j) {
       if (v[i] == v[j] && o[j] > o[i]) std::swap(o[i], o[j]);
@@ -119,7 +115,7 @@ VoxelKernel make_voxel_kernel(const KernelRequest& q,
   job.backend = "cpu";
   job.dose_image = true;
   std::tie(job.voxel_groups, job.num_voxel_groups) = kernel_symmetry_groups(n, q.voxel_cm);
-  const std::vector<std::uint32_t> group = job.voxel_groups;
+  const std::vector<std::uint32_t>& group = job.voxel_groups;
   const RunResult r = run_job(job, *block, photons, &electrons, log);
 
   VoxelKernel k;
@@ -208,12 +204,11 @@ VoxelKernel make_voxel_kernel(const KernelRequest& q,
 }
 
 void check_kernel_output_path(const std::string& path) {
-  const std::string ext = extension_of(path);
-  if (ext == ".csv" || ext == ".h5" || ext == ".hdf5") {
-    check_output_path(path.substr(0, path.size() - ext.size()) + ".json");  // the folder
+  if (!table_extension(path).empty()) {
+    check_writable_destination(path, "create the folder or choose another -o destination");
     return;
   }
-  if (ext.empty()) {
+  if (!is_supported_image_path(path)) {
     throw UserError("unknown output format '" + path + "'",
                     "a kernel is written as .csv, .h5, .mha, .nii.gz, .nii or .nrrd",
                     "e.g. -o kernel.csv");
@@ -269,7 +264,9 @@ std::string kernel_h5_image(const VoxelKernel& k, const std::string& path) {
     write_double_attribute(root, "emitted_mev", k.emitted_mev);
     write_double_attribute(root, "absorbed_mev", k.absorbed_mev);
     write_double_attribute(root, "escaped_mev", k.escaped_mev);
-    for (const auto& [key, value] : k.provenance) write_string_attribute(root, key, value);
+    for (const auto& [key, value] : k.provenance) {
+      write_string_attribute(root, "provenance_" + key, value);  // as run results name them
+    }
     std::vector<double> i, j, kk, s, u, m;
     for (const KernelRow& r : k.octant) {
       i.push_back(r.i);
@@ -299,7 +296,7 @@ std::string kernel_h5_image(const VoxelKernel& k, const std::string& path) {
 }  // namespace
 
 void write_voxel_kernel(const VoxelKernel& k, const std::string& path) {
-  const std::string ext = extension_of(path);
+  const std::string ext = table_extension(path);
   if (ext == ".csv") {
     write_file_durably(path, voxel_kernel_csv(k));
   } else if (ext == ".h5" || ext == ".hdf5") {

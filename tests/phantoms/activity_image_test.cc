@@ -13,6 +13,7 @@
 
 #include "host/foundation/user_error.hh"
 #include "phantoms/box_phantom.hh"
+#include "tests/error_text.hh"
 #include "tests/test_images.hh"
 #include "tests/test_tmp.hh"
 
@@ -28,14 +29,7 @@ Phantom water_box(const std::string& text) {
   return build_box_phantom(parse_box_spec(text), text, m, "water", 1.0);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 // The box's frame: 2 mm voxels, origin at the centre of voxel (0,0,0).
 test::ImageGeometry box_frame() {

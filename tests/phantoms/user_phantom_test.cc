@@ -20,6 +20,7 @@
 #include "phantoms/media_table.hh"
 #include "phantoms/phantom_export.hh"
 #include "phantoms/regions.hh"
+#include "tests/error_text.hh"
 #include "tests/test_tmp.hh"
 
 namespace gpudose {
@@ -39,14 +40,7 @@ Phantom water_box(const std::string& text) {
   return build_box_phantom(parse_box_spec(text), text, water_medium(), "water", 1.0);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 TEST(BoxSpec, ParsesCubicAndAnisotropicVoxels) {
   const BoxSpec a = parse_box_spec("box:water:51x51x51:2mm");

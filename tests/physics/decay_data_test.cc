@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "host/foundation/user_error.hh"
+#include "tests/error_text.hh"
 #include "tests/test_tmp.hh"
 
 namespace gpudose {
@@ -42,14 +43,7 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no UserError)";
-}
+using test::error_of;
 
 TEST(DecayData, ListAndIndex) {
   SKIP_WITHOUT_DATA();

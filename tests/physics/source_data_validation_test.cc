@@ -19,6 +19,7 @@
 #include "phantoms/icrp110_tables.hh"
 #include "physics-data/electron_data_sources.hh"
 #include "physics-data/photon_element_data.hh"
+#include "tests/error_text.hh"
 #include "tests/test_tmp.hh"
 
 namespace gpudose {
@@ -45,16 +46,7 @@ void gzip(const std::string& path, const std::string& text) {
   gzclose(f);
 }
 
-// The UserError message of `f()`, or "" when it does not throw one.
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 std::string pdeel(int z) {
   char name[32];

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "host/foundation/user_error.hh"
+#include "tests/error_text.hh"
 
 namespace gpudose {
 namespace {
@@ -111,14 +112,7 @@ double analytic_mixed(std::size_t t, double alpha_weight = 1) {
   return s * J;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no UserError)";
-}
+using test::error_of;
 
 TEST(SValueFold, LinearSafGivesAnalyticS) {
   const FoldTables tb = tables(kGrid, kGrid, linear_saf);

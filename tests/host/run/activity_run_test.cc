@@ -17,6 +17,7 @@
 #include "host/run/user_phantom_loader.hh"
 #include "phantoms/image_spacing.hh"
 #include "phantoms/regions.hh"
+#include "tests/error_text.hh"
 #include "tests/test_images.hh"
 #include "tests/test_tmp.hh"
 #include "tests/transport/test_data.hh"
@@ -252,14 +253,7 @@ TEST(ActivityRun, NuclideLocalEnergyIsSharedByActivityAndTheDoseImageSumsToTheTa
 }
 
 TEST(ActivityRun, RequestErrorsAreOneLine) {
-  auto error_of = [](const std::function<void()>& f) -> std::string {
-    try {
-      f();
-    } catch (const UserError& e) {
-      return e.what();
-    }
-    return "no error";
-  };
+  using test::error_of;
   JobRequest o = photon_request(1000);
   o.source = "liver";
   o.activity = "a.nii.gz";

@@ -19,6 +19,7 @@
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/phantom_export.hh"
 #include "phantoms/regions.hh"
+#include "tests/error_text.hh"
 #include "tests/test_tmp.hh"
 
 namespace gpudose {
@@ -41,14 +42,7 @@ const ElectronLibrary& electrons() {
   return lib;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 std::string write_text(const std::string& name, const std::string& text) {
   const std::string path = test::scratch_dir() + name;
