@@ -290,12 +290,14 @@ struct ElectronTransport {
         finish_path(c, path, tally);  // annihilated in flight
         return;
       }
-      if (st.n_charged > before && st.n_charged < kMaxChargedStack) {
+      if (st.n_charged > before) {
         // Depth first: this particle goes under its new delta electron and resumes after it
-        // (the hard-event distance is memoryless, so it restarts with a fresh one).
+        // (the hard-event distance is memoryless, so it restarts with a fresh one). Always,
+        // whatever the stack holds (hard_event() kept a slot for it): a particle's path must
+        // not depend on which other particles are pending.
         c.path = path;
         st.charged[st.n_charged] = st.charged[st.n_charged - 1];
-        st.charged[st.n_charged - 1] = c;
+        st.charged[st.n_charged - 1] = set_aside(c, rng);
         ++st.n_charged;
         return;
       }
@@ -318,9 +320,10 @@ struct ElectronTransport {
       return;
     }
     const Vec3 d = sample_isotropic(rng);
-    st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, d, kElectronMassMeV, u, true};
     st.photons[st.n_photons++] =
-        PhotonState{c.x, c.y, c.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true};
+        child_of(PhotonState{c.x, c.y, c.z, d, kElectronMassMeV, u, true}, rng);
+    st.photons[st.n_photons++] = child_of(
+        PhotonState{c.x, c.y, c.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true}, rng);
   }
 
  private:
@@ -526,7 +529,7 @@ struct ElectronTransport {
     c.e = e - w > 0 ? e - w : 0.0;
     c.units -= pu;
     if (w >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
-      st.photons[st.n_photons++] = PhotonState{c.x, c.y, c.z, dp, w, pu, true};
+      st.photons[st.n_photons++] = child_of(PhotonState{c.x, c.y, c.z, dp, w, pu, true}, rng);
     } else {
       if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
       deposit_at(tally, label, pu, c.x, c.y, c.z);
@@ -701,8 +704,10 @@ struct ElectronTransport {
       c.d = rotate(c.d, cos_p, phi);
       c.e = ep;
       c.units -= su;
-      if (w > params.absorption_mev && st.n_charged < kMaxChargedStack) {
-        st.charged[st.n_charged++] = ChargedState{c.x, c.y, c.z, ds, w, su, 0, 0, 0.0};
+      // Two slots: the delta, and this particle set aside under it (track()).
+      if (w > params.absorption_mev && st.n_charged + 1 < kMaxChargedStack) {
+        st.charged[st.n_charged++] =
+            child_of(ChargedState{c.x, c.y, c.z, ds, w, su, 0, 0, 0, 0.0}, rng);
       } else {
         if (w > params.absorption_mev) tally.deposit(overflow_bin(nl), 1);
         deposit_at(tally, label, su, c.x, c.y, c.z);
@@ -760,7 +765,7 @@ struct ElectronTransport {
                                PhotonState{c.x, c.y, c.z, d2, k2, u2, true}};
     for (const PhotonState& q : ph) {
       if (q.e >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
-        st.photons[st.n_photons++] = q;
+        st.photons[st.n_photons++] = child_of(q, rng);
       } else {
         if (q.e >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
         deposit_at(tally, label, q.units, c.x, c.y, c.z);

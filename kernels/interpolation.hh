@@ -64,10 +64,13 @@ struct LogGridIndex {
   double inv_dlog = 0;  // bins per unit of ln x
 
   // Same contract as search_interval(x, n, v).
-  GD_HOST_DEVICE GD_FORCEINLINE int find(double v) const {
+  GD_HOST_DEVICE GD_FORCEINLINE int find(double v) const { return find(v, std::log(v)); }
+
+  // The same with ln(v) given (a caller that needs ln(v) anyway computes it once).
+  GD_HOST_DEVICE GD_FORCEINLINE int find(double v, double log_v) const {
     if (!(v > x[0])) return 0;
     if (v >= x[n - 1]) return search_interval(x, n, v);
-    int b = static_cast<int>((std::log(v) - log_x0) * inv_dlog);
+    int b = static_cast<int>((log_v - log_x0) * inv_dlog);
     b = b < 0 ? 0 : (b >= num_bins ? num_bins - 1 : b);
     int i = bin_first[b];
     // Rounding of the bin number can overshoot by one bin: step back if needed.

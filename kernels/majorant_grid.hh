@@ -34,7 +34,10 @@ struct MajorantGridView {
   const std::uint8_t* uniform_label = nullptr;
 
   GD_HOST_DEVICE GD_FORCEINLINE int energy_bin(double e_mev) const {
-    int k = static_cast<int>((log(e_mev) - log_e0) * inv_dlog);
+    return energy_bin_of_log(log(e_mev));
+  }
+  GD_HOST_DEVICE GD_FORCEINLINE int energy_bin_of_log(double log_e) const {
+    int k = static_cast<int>((log_e - log_e0) * inv_dlog);
     return k < 0 ? 0 : (k >= num_ebins ? num_ebins - 1 : k);
   }
   GD_HOST_DEVICE GD_FORCEINLINE int block_index(int bx, int by, int bz) const {

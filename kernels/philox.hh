@@ -12,6 +12,17 @@
 // and two (job, history) pairs can never share a counter, so streams never overlap. A history
 // may draw 4 x 2^32 numbers before its block counter wraps. In cuRAND terms this is
 // curand_init(seed, subsequence = history, offset = 4 * (job << 32)).
+//
+// Per-particle streams: every particle of a history draws from its own stream, so that the
+// order in which a history's particles are processed (LIFO stacks, FIFO queues, separate photon
+// and charged-particle stages, any thread) cannot change a single number. A particle is named
+// by a 64-bit id: the source particle is 0 (its stream is the history's stream above, key =
+// seed), and a child's id is 64 bits drawn from its parent's stream when the parent creates it
+// (spawn()). The stream of particle `id` is the same counter layout under the key seed XOR id:
+// for one seed, distinct ids give distinct keys, so two particles of a history never share a
+// stream; ids are Philox outputs, so two particles of a history get the same id with
+// probability ~n^2 / 2^65 (n particles; 1e-17 for 20). A particle set aside (under a secondary,
+// or by a full queue) keeps its id and word position and resumes exactly where it stopped.
 #pragma once
 
 #include <cstdint>
@@ -66,23 +77,49 @@ GD_HOST_DEVICE GD_FORCEINLINE double open_unit_double(std::uint64_t bits) {
   return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
 }
 
-// The random stream of one history. Secondaries of the history draw from the same object.
+// Where a particle's stream stands: its id and the number of 32-bit words it has drawn.
+struct StreamPosition {
+  std::uint64_t id;
+  std::uint32_t word;
+};
+
+// The random stream of one particle of a history (the source particle's by default).
 class RngStream {
  public:
   GD_HOST_DEVICE RngStream(std::uint64_t seed, std::uint32_t job, std::uint64_t history)
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         counter_{{0u, job, static_cast<std::uint32_t>(history),
                   static_cast<std::uint32_t>(history >> 32)}},
-        used_(4) {}
+        left_(0) {}
 
-  // Next 32 random bits.
+  // Particle `at.id` of the history, resumed after `at.word` words.
+  GD_HOST_DEVICE RngStream(std::uint64_t seed, std::uint32_t job, std::uint64_t history,
+                           StreamPosition at)
+      : key_{{static_cast<std::uint32_t>(seed ^ at.id),
+              static_cast<std::uint32_t>((seed ^ at.id) >> 32)}},
+        counter_{{at.word >> 2, job, static_cast<std::uint32_t>(history),
+                  static_cast<std::uint32_t>(history >> 32)}},
+        id_(at.id),
+        left_(0) {
+    // Inside a block: regenerate it and skip the words already drawn.
+    for (std::uint32_t k = 0; k < (at.word & 3u); ++k) next_u32();
+  }
+
+  // Next 32 random bits. The block is consumed from word 0 and shifted down, so the buffer is
+  // only ever indexed by constants: indexing it by a run-time count put it in local memory on
+  // the GPU (a load and a store per draw).
   GD_HOST_DEVICE GD_FORCEINLINE std::uint32_t next_u32() {
-    if (used_ == 4) {
+    if (left_ == 0) {
       buffer_ = philox4x32_10(counter_, key_);
       ++counter_.v[0];
-      used_ = 0;
+      left_ = 4;
     }
-    return buffer_.v[used_++];
+    const std::uint32_t r = buffer_.v[0];
+    buffer_.v[0] = buffer_.v[1];
+    buffer_.v[1] = buffer_.v[2];
+    buffer_.v[2] = buffer_.v[3];
+    --left_;
+    return r;
   }
 
   // Uniform double strictly inside (0, 1): safe for log(u) and 1/u. See open_unit_double().
@@ -92,6 +129,18 @@ class RngStream {
     return open_unit_double((hi << 32) | lo);
   }
 
+  // The id of a new child particle: the next 64 bits of this stream.
+  GD_HOST_DEVICE GD_FORCEINLINE std::uint64_t spawn() {
+    const std::uint64_t hi = next_u32();
+    const std::uint64_t lo = next_u32();
+    return (hi << 32) | lo;
+  }
+
+  // This particle's id and words drawn so far: resuming from it continues the same sequence.
+  GD_HOST_DEVICE StreamPosition position() const {
+    return StreamPosition{id_, counter_.v[0] * 4u - static_cast<std::uint32_t>(left_)};
+  }
+
   // Number of 4-word blocks consumed so far (for tests and diagnostics).
   GD_HOST_DEVICE std::uint32_t blocks_used() const { return counter_.v[0]; }
 
@@ -99,7 +148,8 @@ class RngStream {
   PhiloxKey key_;
   PhiloxCounter counter_;
   PhiloxCounter buffer_{};
-  int used_;
+  std::uint64_t id_ = 0;
+  int left_;  // words of buffer_ not yet drawn
 };
 
 }  // namespace gpudose

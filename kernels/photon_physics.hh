@@ -23,7 +23,9 @@ struct PhotonTablesPhysics {
   const int* catalog_medium = nullptr;  // phantom medium index -> library (catalog) medium
   double cutoff_mev = 1e-3;
 
-  GD_HOST_DEVICE GD_FORCEINLINE int energy_index(double e) const { return t.find(e); }
+  GD_HOST_DEVICE GD_FORCEINLINE int energy_index(double e, double log_e) const {
+    return t.find(e, log_e);
+  }
 
   GD_HOST_DEVICE GD_FORCEINLINE double mass_mu_total(int medium, int i, double e) const {
     return t.mass_mu_tot(catalog_medium[medium], i, e);

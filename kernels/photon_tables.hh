@@ -88,6 +88,9 @@ struct PhotonTablesView {
 
   // Grid interval of energy e [MeV] (see LogGridIndex::find).
   GD_HOST_DEVICE GD_FORCEINLINE int find(double e) const { return grid.find(e); }
+  GD_HOST_DEVICE GD_FORCEINLINE int find(double e, double log_e) const {
+    return grid.find(e, log_e);
+  }
 
   // Log-log interpolation of a row of the energy grid at interval i.
   GD_HOST_DEVICE GD_FORCEINLINE double interp(const double* row, int i, double e) const {

@@ -29,8 +29,8 @@
 // Tally bins (a Tally has deposit(bin, units)): see tally_bins.hh.
 //
 // PhotonPhysics concept (all GD_HOST_DEVICE const; `medium` is the phantom's medium index, `i`
-// the energy-grid interval of e from energy_index(e), computed once per flight):
-//   int energy_index(double e) const;
+// the energy-grid interval of e from energy_index(e, ln e), computed once per flight):
+//   int energy_index(double e, double log_e) const;  // log_e = ln e (one log per flight)
 //   double mass_mu_total(int medium, int i, double e) const;                     // cm^2/g
 //   void mass_coefficients(int medium, int i, double e, double out[4]) const;   // cm^2/g:
 //                                     // coherent, incoherent, photoelectric, pair (both fields)
@@ -90,6 +90,27 @@ struct PhotonTransportParams {
 
 constexpr int kMaxFluorescence = 8;  // fluorescence photons from one photoabsorption
 
+// The production order: the newest charged particle first, else the newest photon (depth
+// first, LIFO). next() names the stack (charged 1 or 0) and the entry to take; false when both
+// are empty. Tests supply other orders with the same interface.
+struct DepthFirstOrder {
+  GD_HOST_DEVICE GD_FORCEINLINE bool next(const SecondaryStacks& st, int& charged,
+                                          int& index) const {
+    charged = st.n_charged > 0 ? 1 : 0;
+    index = charged ? st.n_charged - 1 : st.n_photons - 1;
+    return index >= 0;
+  }
+};
+
+// Removes entry `index` of a stack of n, keeping the order of the rest (the top: no move).
+template <class State>
+GD_HOST_DEVICE GD_FORCEINLINE State take(State* stack, int& n, int index) {
+  const State s = stack[index];
+  for (int k = index + 1; k < n; ++k) stack[k - 1] = stack[k];
+  --n;
+  return s;
+}
+
 template <class Physics>
 struct PhotonHistory {
   VoxelPhantomView phantom;
@@ -102,35 +123,47 @@ struct PhotonHistory {
   // Charged particles are popped first: they end within a few steps and keep the stacks short.
   template <class Tally>
   GD_HOST_DEVICE void operator()(std::uint64_t history, Tally& tally) const {
-    RngStream rng(params.seed, params.job, history);
+    run(history, tally, DepthFirstOrder{});
+  }
+
+  // The history with the pending particles taken in the order `order` picks (Order::next, see
+  // DepthFirstOrder). Every particle draws from its own stream (kernels/philox.hh), so any
+  // order gives the same tallies, bit for bit, as long as no stack overflows
+  // (tests/transport/particle_streams_test.cc runs LIFO, FIFO and shuffled orders).
+  template <class Tally, class Order>
+  GD_HOST_DEVICE void run(std::uint64_t history, Tally& tally, Order order) const {
+    RngStream source_rng(params.seed, params.job, history);  // the source particle's, id 0
     SecondaryStacks st;
     if (source.spectrum.n_channels > 0) {
       // Both uniforms are drawn for every channel, so a history's stream does not depend on
       // which channel it drew.
-      const double u_channel = rng.uniform(), u_energy = rng.uniform();
+      const double u_channel = source_rng.uniform(), u_energy = source_rng.uniform();
       double e = 0;
       const int particle = source.spectrum.sample(u_channel, u_energy, &e);
       if (particle == 0) {
-        st.photons[st.n_photons++] = emit_source_at(rng, e);
+        st.photons[st.n_photons++] = set_aside(emit_source_at(source_rng, e), source_rng);
       } else {
-        const PhotonState p = emit_source_at(rng, e);
-        st.charged[st.n_charged++] =
-            ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, particle == 2 ? 1 : 0, 1, 0.0};
+        const PhotonState p = emit_source_at(source_rng, e);
+        st.charged[st.n_charged++] = set_aside(
+            ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, particle == 2 ? 1 : 0, 1, 0, 0.0},
+            source_rng);
       }
     } else if (source.particle == 0) {
-      st.photons[st.n_photons++] = emit_source(rng);
+      st.photons[st.n_photons++] = set_aside(emit_source(source_rng), source_rng);
     } else {
-      st.charged[st.n_charged++] = emit_charged_source(rng);
+      st.charged[st.n_charged++] = set_aside(emit_charged_source(source_rng), source_rng);
     }
     for (;;) {
-      if (st.n_charged > 0) {
-        const ChargedState c = st.charged[--st.n_charged];
+      int charged = 0, index = 0;
+      if (!order.next(st, charged, index)) break;
+      if (charged) {
+        const ChargedState c = take(st.charged, st.n_charged, index);
+        RngStream rng(params.seed, params.job, history, stream_of(c));
         electrons.track(c, rng, tally, st);
-      } else if (st.n_photons > 0) {
-        PhotonState p = st.photons[--st.n_photons];
-        track(p, rng, tally, st);
       } else {
-        break;
+        PhotonState p = take(st.photons, st.n_photons, index);
+        RngStream rng(params.seed, params.job, history, stream_of(p));
+        track(p, rng, tally, st);
       }
     }
   }
@@ -138,7 +171,7 @@ struct PhotonHistory {
   template <class Rng>
   GD_HOST_DEVICE ChargedState emit_charged_source(Rng& rng) const {
     const PhotonState p = emit_source(rng);
-    return ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, source.particle == 2 ? 1 : 0, 1, 0.0};
+    return ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, source.particle == 2 ? 1 : 0, 1, 0, 0.0};
   }
 
   template <class Rng>
@@ -172,10 +205,12 @@ struct PhotonHistory {
     return p;
   }
 
-  // Distance along one axis to the block face the photon is heading for (+inf when parallel).
-  GD_HOST_DEVICE static double face_distance(double pos, double dir, double lo, double hi) {
-    if (dir > 0) return (hi - pos) / dir;
-    if (dir < 0) return (lo - pos) / dir;
+  // Distance along one axis to the block face the photon is heading for (+inf when parallel);
+  // inv_dir = 1 / dir, computed once per flight.
+  GD_HOST_DEVICE static double face_distance(double pos, double dir, double inv_dir, double lo,
+                                             double hi) {
+    if (dir > 0) return (hi - pos) * inv_dir;
+    if (dir < 0) return (lo - pos) * inv_dir;
     return 1e300;
   }
 
@@ -188,10 +223,13 @@ struct PhotonHistory {
     const int esc = escaped_bin(phantom.num_labels);
     const double bsx = majorant.block * phantom.dx, bsy = majorant.block * phantom.dy,
                  bsz = majorant.block * phantom.dz;
+    // Reciprocals of the block and voxel sizes, once per track: the flight loop multiplies.
+    const double inv_bsx = 1.0 / bsx, inv_bsy = 1.0 / bsy, inv_bsz = 1.0 / bsz;
+    const double inv_vx = 1.0 / phantom.dx, inv_vy = 1.0 / phantom.dy, inv_vz = 1.0 / phantom.dz;
     for (;;) {
       // Block of the current position (positions are kept inside the box).
-      int bx = static_cast<int>(p.x / bsx), by = static_cast<int>(p.y / bsy),
-          bz = static_cast<int>(p.z / bsz);
+      int bx = static_cast<int>(p.x * inv_bsx), by = static_cast<int>(p.y * inv_bsy),
+          bz = static_cast<int>(p.z * inv_bsz);
       bx = bx >= majorant.nbx ? majorant.nbx - 1 : bx;
       by = by >= majorant.nby ? majorant.nby - 1 : by;
       bz = bz >= majorant.nbz ? majorant.nbz - 1 : bz;
@@ -199,8 +237,12 @@ struct PhotonHistory {
         deposit_at(tally, phantom.label_at(p.x, p.y, p.z), p.units, p.x, p.y, p.z);
         return;
       }
-      const int ebin = majorant.energy_bin(p.e);
-      const int ie = physics.energy_index(p.e);
+      // One logarithm of the energy per flight, for both grids; the direction's reciprocals
+      // once per flight too, so that no division is left in the block-crossing loop.
+      const double log_e = log(p.e);
+      const int ebin = majorant.energy_bin_of_log(log_e);
+      const int ie = physics.energy_index(p.e, log_e);
+      const double inv_dx = 1.0 / p.d.x, inv_dy = 1.0 / p.d.y, inv_dz = 1.0 / p.d.z;
       // --- Woodcock flight to the next real interaction, block by block.
       int label = 0;
       // mu/rho of the last medium seen: the energy is fixed during a flight and consecutive
@@ -214,19 +256,21 @@ struct PhotonHistory {
       for (;;) {
         const int block = majorant.block_index(bx, by, bz);
         const double mu_maj = majorant.value(block, ebin);
-        const double s = mu_maj > 0 ? tau / mu_maj : 1e300;
         const double x_lo = bx * bsx, y_lo = by * bsy, z_lo = bz * bsz;
         const double x_hi = fmin(x_lo + bsx, phantom.nx * phantom.dx);
         const double y_hi = fmin(y_lo + bsy, phantom.ny * phantom.dy);
         const double z_hi = fmin(z_lo + bsz, phantom.nz * phantom.dz);
-        const double tx = face_distance(p.x, p.d.x, x_lo, x_hi);
-        const double ty = face_distance(p.y, p.d.y, y_lo, y_hi);
-        const double tz = face_distance(p.z, p.d.z, z_lo, z_hi);
+        const double tx = face_distance(p.x, p.d.x, inv_dx, x_lo, x_hi);
+        const double ty = face_distance(p.y, p.d.y, inv_dy, y_lo, y_hi);
+        const double tz = face_distance(p.z, p.d.z, inv_dz, z_lo, z_hi);
         const double t = fmin(tx, fmin(ty, tz));
-        if (s >= t) {
+        // Compared in optical depth, so that a crossing costs no division (a zero majorant,
+        // a block of vacuum, always crosses).
+        const double tau_face = t * mu_maj;
+        if (tau >= tau_face) {
           // Cross into the next block; snap the crossing coordinate onto the face.
           count_step(tally, kBlockCrossings);
-          tau -= t * mu_maj;
+          tau -= tau_face;
           p.x += t * p.d.x;
           p.y += t * p.d.y;
           p.z += t * p.d.z;
@@ -248,6 +292,8 @@ struct PhotonHistory {
           }
           continue;
         }
+        // The one division of a flight step, at a tentative collision (mu_maj > 0 here).
+        const double s = tau / mu_maj;
         p.x += s * p.d.x;
         p.y += s * p.d.y;
         p.z += s * p.d.z;
@@ -257,11 +303,11 @@ struct PhotonHistory {
         // one label (most of the body's interior) needs no voxel lookup at all.
         label = majorant.uniform_label[block];
         if (label == kMixedBlock) {
-          const int ix = clampi(static_cast<int>(p.x / phantom.dx), bx * majorant.block,
+          const int ix = clampi(static_cast<int>(p.x * inv_vx), bx * majorant.block,
                                 min_i((bx + 1) * majorant.block, phantom.nx) - 1);
-          const int iy = clampi(static_cast<int>(p.y / phantom.dy), by * majorant.block,
+          const int iy = clampi(static_cast<int>(p.y * inv_vy), by * majorant.block,
                                 min_i((by + 1) * majorant.block, phantom.ny) - 1);
-          const int iz = clampi(static_cast<int>(p.z / phantom.dz), bz * majorant.block,
+          const int iz = clampi(static_cast<int>(p.z * inv_vz), bz * majorant.block,
                                 min_i((bz + 1) * majorant.block, phantom.nz) - 1);
           label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
         }
@@ -307,12 +353,14 @@ struct PhotonHistory {
           const double mx = e_in * d_in.x - e_out * p.d.x, my = e_in * d_in.y - e_out * p.d.y,
                        mz = e_in * d_in.z - e_out * p.d.z;
           const double inv = 1.0 / sqrt(mx * mx + my * my + mz * mz);
-          st.charged[st.n_charged++] = ChargedState{
-              p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, t_e, e_units, 0, 0, 0.0};
+          st.charged[st.n_charged++] =
+              child_of(ChargedState{p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, t_e, e_units,
+                                    0, 0, 0, 0.0},
+                       rng);
           // The photon waits on its stack under the electron (depth first: a photon's Compton
           // electrons never pile up); its next flight starts afresh (memoryless).
           if (pending < kMaxPhotonStack) {
-            stack[pending++] = p;
+            stack[pending++] = set_aside(p, rng);
             return;
           }
         } else {
@@ -332,7 +380,8 @@ struct PhotonHistory {
             continue;  // deposited locally with the rest
           }
           left -= u;
-          stack[pending++] = PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true};
+          stack[pending++] =
+              child_of(PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true}, rng);
         }
         if (transport && photoelectron > e_abs && st.n_charged < kMaxChargedStack) {
           std::uint64_t u = to_fixed(photoelectron);
@@ -341,7 +390,8 @@ struct PhotonHistory {
           // Sauter polar angle about the photon direction, uniform azimuth (charged_emission.hh).
           const double mu = sample_sauter_cos(photoelectron, rng);
           const Vec3 d = rotate(p.d, mu, 2.0 * kPi * rng.uniform());
-          st.charged[st.n_charged++] = ChargedState{p.x, p.y, p.z, d, photoelectron, u, 0, 0, 0.0};
+          st.charged[st.n_charged++] =
+              child_of(ChargedState{p.x, p.y, p.z, d, photoelectron, u, 0, 0, 0, 0.0}, rng);
         }
         deposit_at(tally, label, left, p.x, p.y, p.z);
         return;
@@ -363,16 +413,16 @@ struct PhotonHistory {
           if (t_ele > e_abs) {
             const Vec3 d = rotate(p.d, sample_pair_angle(t_ele, rng), 2.0 * kPi * rng.uniform());
             st.charged[st.n_charged++] =
-                ChargedState{p.x, p.y, p.z, d, t_ele, ele_units, 0, 0, 0.0};
+                child_of(ChargedState{p.x, p.y, p.z, d, t_ele, ele_units, 0, 0, 0, 0.0}, rng);
           } else {
             deposit_at(tally, label, ele_units, p.x, p.y, p.z);
           }
           if (t_pos > e_abs) {
             const Vec3 d = rotate(p.d, sample_pair_angle(t_pos, rng), 2.0 * kPi * rng.uniform());
             st.charged[st.n_charged++] =
-                ChargedState{p.x, p.y, p.z, d, t_pos, pos_units, 1, 0, 0.0};
+                child_of(ChargedState{p.x, p.y, p.z, d, t_pos, pos_units, 1, 0, 0, 0.0}, rng);
           } else {
-            const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0.0};
+            const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0, 0.0};
             deposit_at(tally, label, pos_units, p.x, p.y, p.z);
             electrons.annihilate_at_rest(positron, label, rng, tally, st);
           }
@@ -386,8 +436,8 @@ struct PhotonHistory {
         }
         deposit_at(tally, label, p.units - 2 * u, p.x, p.y, p.z);
         const Vec3 d = sample_isotropic(rng);
-        stack[pending++] =
-            PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true};
+        stack[pending++] = child_of(
+            PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true}, rng);
         p.d = d;
         p.e = kElectronMassMeV;
         p.units = u;

@@ -7,6 +7,7 @@
 
 #include "host/run/cuda_photon_runner.hh"
 #include "host/run/device_mirror.hh"
+#include "kernels/block_tally.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/launch_cuda.cuh"
 
@@ -70,10 +71,19 @@ class CudaPhotonRunner : public BatchRunner {
     const std::uint64_t h0 = plan.first_history(first);
     std::uint64_t n = 0;
     for (std::uint64_t b = first; b < first + count; ++b) n += plan.histories_in(b);
-    launch_cuda("photon_transport", n,
-                BatchedHistories<PhotonHistoryFunctor>{history_, h0, plan.batch_size, first,
-                                                       static_cast<int>(plan.num_bins), tallies_},
-                nullptr, launch_.threads_per_block, launch_.blocks_per_sm);
+    const BlockAggregatedHistories<PhotonHistoryFunctor> blocks{
+        history_, h0, plan.batch_size, first, count, static_cast<int>(plan.num_bins), tallies_};
+    // Shared memory per block without opting in: 48 KiB (AF: 2 batches x ~150 bins = 2.4 KiB;
+    // a user phantom with thousands of labels falls back to per-thread atomics).
+    if (launch_.block_tally && block_window_bytes(blocks) <= 48 * 1024) {
+      launch_cuda_blocks("photon_transport", n, blocks, nullptr, launch_.threads_per_block,
+                         launch_.blocks_per_sm);
+    } else {
+      launch_cuda("photon_transport", n,
+                  BatchedHistories<PhotonHistoryFunctor>{history_, h0, plan.batch_size, first,
+                                                         static_cast<int>(plan.num_bins), tallies_},
+                  nullptr, launch_.threads_per_block, launch_.blocks_per_sm);
+    }
     std::vector<std::uint64_t> host(words);
     cuda_check(
         cudaMemcpy(host.data(), tallies_, words * sizeof(std::uint64_t), cudaMemcpyDeviceToHost),

@@ -59,6 +59,41 @@ TEST(Philox, DistinctHistoriesAndJobsGiveDistinctStreams) {
   EXPECT_GE(firsts.size(), 1023u);
 }
 
+TEST(Philox, ParticleStreamResumesExactlyWhereItStopped) {
+  // A particle set aside after any number of words (inside a block or on its edge) continues
+  // with the very words it would have drawn next.
+  for (std::uint32_t drawn = 0; drawn < 13; ++drawn) {
+    RngStream whole(77, 3, 1234, StreamPosition{0xfeedfacecafebeefull, 0});
+    for (std::uint32_t k = 0; k < drawn; ++k) whole.next_u32();
+    const StreamPosition at = whole.position();
+    EXPECT_EQ(at.word, drawn);
+    EXPECT_EQ(at.id, 0xfeedfacecafebeefull);
+    RngStream resumed(77, 3, 1234, at);
+    for (int k = 0; k < 9; ++k) EXPECT_EQ(resumed.next_u32(), whole.next_u32()) << drawn;
+  }
+}
+
+TEST(Philox, SourceParticleStreamIsTheHistoryStream) {
+  RngStream history(5, 2, 99);
+  RngStream source(5, 2, 99, StreamPosition{0, 0});
+  for (int k = 0; k < 10; ++k) EXPECT_EQ(history.next_u32(), source.next_u32());
+}
+
+TEST(Philox, ChildStreamsAreDistinctFromParentAndSiblings) {
+  // The key is seed XOR id: children drawn from one parent get distinct ids and first words.
+  RngStream parent(11, 0, 42);
+  std::set<std::uint64_t> ids;
+  std::set<std::uint32_t> firsts{RngStream(11, 0, 42).next_u32()};
+  for (int k = 0; k < 1000; ++k) {
+    const std::uint64_t id = parent.spawn();
+    EXPECT_NE(id, 0u);
+    ids.insert(id);
+    firsts.insert(RngStream(11, 0, 42, StreamPosition{id, 0}).next_u32());
+  }
+  EXPECT_EQ(ids.size(), 1000u);
+  EXPECT_GE(firsts.size(), 1000u);  // 1001 words; a 32-bit coincidence has probability 1e-4
+}
+
 TEST(Philox, UniformIsStrictlyInsideUnitIntervalWithCorrectMoments) {
   RngStream rng(42, 0, 0);
   const int n = 1000000;

@@ -40,7 +40,7 @@ struct VariantPhysics {
   bool binding = true;   // false: Compton angles from free-electron Klein-Nishina (S = const)
   bool doppler = true;   // false: no Doppler broadening (free-electron E' for the drawn angle)
 
-  int energy_index(double e) const { return base.energy_index(e); }
+  int energy_index(double e, double log_e) const { return base.energy_index(e, log_e); }
   double mass_mu_total(int medium, int i, double e) const {
     double mu = base.mass_mu_total(medium, i, e);
     if (!rayleigh) {

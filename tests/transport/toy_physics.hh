@@ -12,7 +12,7 @@ struct ToyPhysics {
   double coef[2][4];        // [medium][coherent, incoherent, photo, pair] cm^2/g
   double fluorescence_mev;  // emitted after each photoabsorption when below the photon energy
 
-  GD_HOST_DEVICE int energy_index(double) const { return 0; }
+  GD_HOST_DEVICE int energy_index(double, double) const { return 0; }
   GD_HOST_DEVICE double mass_mu_total(int m, int, double e) const {
     double c[4];
     mass_coefficients(m, 0, e, c);

@@ -26,12 +26,19 @@ TEST(CudaLaunch, ParsesTwoOrThreeNumbersAndRoundTrips) {
   EXPECT_EQ(b.blocks_per_sm, 1);
   EXPECT_EQ(b.histories_per_launch, 1000u);
   EXPECT_TRUE(parse_cuda_launch(to_string(b)) == b);
+  EXPECT_TRUE(b.block_tally);  // block-level tally aggregation by default
+  const CudaLaunch c = parse_cuda_launch("256x32:atomics");
+  EXPECT_FALSE(c.block_tally);
+  EXPECT_EQ(c.threads_per_block, 256);
+  EXPECT_EQ(to_string(c), "256x32x16777216:atomics");
+  EXPECT_TRUE(parse_cuda_launch(to_string(c)) == c);
 }
 
 TEST(CudaLaunch, RefusesWhatCannotLaunch) {
   for (const char* bad :
        {"", "256", "256x", "x32", "256x32x", "256x32x0", "256x32x1x1", "100x4", "0x4", "2048x4",
-        "256x0", "256x2000", "-256x4", "256 x 4", "256X4", "99999999999999999999x4"}) {
+        "256x0", "256x2000", "-256x4", "256 x 4", "256X4", "99999999999999999999x4", ":atomics",
+        "256x32:atomic", "256x32:atomics:atomics"}) {
     EXPECT_THROW(parse_cuda_launch(bad), UserError) << "'" << bad << "'";
   }
 }
