@@ -309,7 +309,10 @@ void print_regions(const Phantom& p, const std::string& format) {
             << "; mass = sum of voxel masses\n";
   for (const auto& r : regions) {
     char line[512];
-    std::snprintf(line, sizeof line, "%-40.40s %-8s %4s %11llu %12.2f g  %s\n",
+    // A user phantom's regions may be single small voxels: significant digits, not 0.01 g.
+    std::snprintf(line, sizeof line,
+                  p.icrp110 ? "%-40.40s %-8s %4s %11llu %12.2f g  %s\n"
+                            : "%-40.40s %-8s %4s %11llu %12.6g g  %s\n",
                   r.region.name.c_str(), r.region.kind.c_str(),
                   r.region.opendose_id >= 0 ? std::to_string(r.region.opendose_id).c_str() : "-",
                   static_cast<unsigned long long>(r.voxels), r.mass_kg * 1000,

@@ -106,7 +106,9 @@ PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::stri
 
 // <cache>/physics/user-media/<user_media_digest>: the cached photon.h5 and electron.h5 of the
 // catalog plus one list of user media. Each distinct list (one media table) has its own folder;
-// the standard <cache>/physics libraries stay as they are. Integrity as for the standard ones:
+// the standard <cache>/physics libraries stay as they are. A folder takes some 44 MB (its
+// electron library repeats the standard tables, so that a run loads one library whose medium
+// indices are the catalog's); deleting it only costs a rebuild. Integrity as for the standard ones:
 // recorded source checksums, media keys/names and content digests, rebuilt (saying why) when
 // stale or damaged.
 std::string user_media_library_dir(const std::string& cache_dir,
