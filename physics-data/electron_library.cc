@@ -358,6 +358,51 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
                                        const std::string& data_dir, const std::string& out_path,
                                        const ElectronLibraryOptions& options) {
   ElectronLibrary lib = compute_electron_library(media, data_dir, options);
+  lib.write(out_path);
+  return lib;
+}
+
+ElectronLibrary extend_electron_library(const ElectronLibrary& base,
+                                        const std::vector<Medium>& extra,
+                                        const std::string& data_dir, const std::string& out_path,
+                                        const ElectronLibraryOptions& options) {
+  const ElectronLibrary add = compute_electron_library(extra, data_dir, options);
+  if (add.energy_ != base.energy_ || add.view_.wcc_mev != base.view_.wcc_mev ||
+      add.view_.wcr_mev != base.view_.wcr_mev || add.view_.n_kappa != base.view_.n_kappa) {
+    throw UserError("cannot extend the electron library with user media",
+                    "the standard library was built with another grid or other cut-offs",
+                    "rebuild it with `gpudose physics build --force`");
+  }
+  ElectronLibrary lib = base;
+  const std::size_t nb = base.names_.size(), na = add.names_.size(), ne = base.energy_.size();
+  lib.names_.insert(lib.names_.end(), add.names_.begin(), add.names_.end());
+  lib.density_.insert(lib.density_.end(), add.density_.begin(), add.density_.end());
+  lib.i_value_.insert(lib.i_value_.end(), add.i_value_.begin(), add.i_value_.end());
+  // Tables are [particle][medium][energy]: each particle's block gains the extra media.
+  for (int q = 0; q < kNq; ++q) {
+    std::vector<double> t;
+    t.reserve(2 * (nb + na) * ne);
+    for (std::size_t p = 0; p < 2; ++p) {
+      t.insert(t.end(), base.tables_[q].begin() + p * nb * ne,
+               base.tables_[q].begin() + (p + 1) * nb * ne);
+      t.insert(t.end(), add.tables_[q].begin() + p * na * ne,
+               add.tables_[q].begin() + (p + 1) * na * ne);
+    }
+    lib.tables_[q] = std::move(t);
+  }
+  lib.brems_cdf_.insert(lib.brems_cdf_.end(), add.brems_cdf_.begin(), add.brems_cdf_.end());
+  for (const SourceFileRecord& s : add.sources_) {
+    const bool known = std::any_of(lib.sources_.begin(), lib.sources_.end(),
+                                   [&](const SourceFileRecord& b) { return b.path == s.path; });
+    if (!known) lib.sources_.push_back(s);
+  }
+  lib.bind_view();
+  lib.write(out_path);
+  return lib;
+}
+
+void ElectronLibrary::write(const std::string& out_path) const {
+  const ElectronLibrary& lib = *this;
   const ElectronTablesView& v = lib.view();
   // Unique temporary name in the same folder, renamed at the end: processes that find the library
   // missing or outdated at the same time (parallel tests, batch workers) each write a complete
@@ -409,7 +454,6 @@ ElectronLibrary build_electron_library(const std::vector<Medium>& media,
     throw UserError("cannot rename '" + tmp + "' to '" + out_path + "'", ec.message(),
                     "check permissions of the cache directory");
   }
-  return lib;
 }
 
 ElectronLibrary load_electron_library(const std::string& path) {

@@ -2,9 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <set>
 #include <utility>
 
+#include "host/foundation/sha256.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
+#include "kernels/atomic_weights.hh"
+#include "physics-data/elements.hh"
 
 namespace gpudose {
 namespace {
@@ -41,7 +49,141 @@ bool all_digits(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
+// A whole-string strtod: false for empty text, trailing characters, overflow or non-finite.
+bool parse_number(const std::string& text, double& v) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  v = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && errno == 0 && std::isfinite(v);
+}
+
+constexpr const char* kCompositionForm =
+    "write SYMBOL:MASS_FRACTION,... with an optional ;I=VALUEeV, e.g. H:0.111894,O:0.888106;I=75eV";
+
+[[noreturn]] void bad_composition(const std::string& text, const std::string& why,
+                                  const std::string& fix = kCompositionForm) {
+  throw UserError("bad composition '" + text + "'", why, fix);
+}
+
 }  // namespace
+
+bool is_composition_text(const std::string& text) {
+  const std::string t = lower(trim(text));
+  if (t.find(':') == std::string::npos) return false;
+  const bool catalog_key =
+      t.size() > 3 && (t.rfind("af:", 0) == 0 || t.rfind("am:", 0) == 0) && all_digits(t.substr(3));
+  return !catalog_key;
+}
+
+CatalogMedium parse_composition_medium(const std::string& text_in, double density_g_cm3) {
+  const std::string text = trim(text_in);
+  std::string body = text;
+  double i_ev = 0;
+  const auto semi = text.find(';');
+  if (semi != std::string::npos) {
+    body = trim(text.substr(0, semi));
+    std::string suffix = trim(text.substr(semi + 1));
+    const std::string l = lower(suffix);
+    double v = 0;
+    const bool form = l.rfind("i=", 0) == 0 && l.size() > 4 && l.substr(l.size() - 2) == "ev";
+    if (!form || !parse_number(trim(suffix.substr(2, suffix.size() - 4)), v) || !(v > 0) ||
+        v > 1e5) {
+      bad_composition(text, "'" + suffix + "' is not a mean excitation energy I=VALUEeV (eV, > 0)",
+                      "write e.g. ;I=75eV, or leave it out to derive I by the ICRU 37 rule");
+    }
+    i_ev = v;
+  }
+  std::vector<ElementFraction> elements;
+  std::set<int> seen;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const auto comma = body.find(',', start);
+    const std::string item =
+        trim(body.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    start = comma == std::string::npos ? body.size() + 1 : comma + 1;
+    const auto colon = item.find(':');
+    if (colon == std::string::npos) {
+      bad_composition(text, "'" + item + "' is not SYMBOL:MASS_FRACTION");
+    }
+    const std::string symbol = trim(item.substr(0, colon));
+    const std::string fraction = trim(item.substr(colon + 1));
+    const int z = symbol.empty() ? 0 : element_z(symbol);
+    if (z == 0) {
+      bad_composition(text, "'" + symbol + "' is not a chemical symbol",
+                      "use symbols such as H, C, O, Ca (" + std::string(kCompositionForm) + ")");
+    }
+    if (!(standard_atomic_weight(z) > 0)) {
+      bad_composition(text,
+                      std::string(element_facts(z).symbol) + " (Z = " + std::to_string(z) +
+                          ") has no photon and electron data",
+                      "use elements of Z = 1-30, 53, 56, 64, 74, 79, 82, 83");
+    }
+    double w = 0;
+    if (!parse_number(fraction, w) || !(w > 0)) {
+      bad_composition(text, "the mass fraction '" + fraction + "' of " + element_facts(z).symbol +
+                                " is not a positive number");
+    }
+    if (!seen.insert(z).second) {
+      bad_composition(text, std::string(element_facts(z).symbol) + " is given twice",
+                      "give each element once with its whole mass fraction");
+    }
+    elements.push_back({z, w});
+  }
+  std::sort(elements.begin(), elements.end(),
+            [](const ElementFraction& a, const ElementFraction& b) { return a.z < b.z; });
+  double sum = 0;
+  for (const auto& e : elements) sum += e.mass_fraction;
+  if (!(std::fabs(sum - 1.0) <= 1e-3)) {
+    bad_composition(text, "the mass fractions sum to " + format_exact(sum) + ", not 1 within 0.001",
+                    "fix the fractions so that they sum to 1");
+  }
+  // Divided by their sum, so they sum to 1 up to rounding; x / 1.0 == x, so fractions that
+  // already sum to 1 stay as written (the catalog's own compositions are used as written).
+  for (auto& e : elements) e.mass_fraction /= sum;
+  if (!(density_g_cm3 > 0) || !std::isfinite(density_g_cm3)) {
+    bad_composition(text, "density " + format_g(density_g_cm3) + " g/cm3 is not positive",
+                    "give the density in g/cm3");
+  }
+  std::string canonical;
+  for (const auto& e : elements) {
+    canonical += (canonical.empty() ? "" : ",") + std::string(element_facts(e.z).symbol) + ":" +
+                 format_exact(e.mass_fraction);
+  }
+  if (i_ev > 0) canonical += ";I=" + format_exact(i_ev) + "eV";
+  CatalogMedium c;
+  c.key = "user:" + sha256_text(canonical + ";rho=" + format_exact(density_g_cm3)).substr(0, 12);
+  c.model = "user";
+  c.medium.name = canonical + " at " + format_exact(density_g_cm3) + " g/cm3";
+  c.medium.density_g_cm3 = density_g_cm3;
+  c.medium.elements = std::move(elements);
+  c.mean_excitation_ev = i_ev;
+  c.source = "composition given in a media table";
+  return c;
+}
+
+std::string user_media_digest(const std::vector<CatalogMedium>& media) {
+  std::string all;
+  for (const CatalogMedium& c : media) {
+    all += c.key + "\t" + c.medium.name + "\t" + format_exact(c.medium.density_g_cm3) + "\t" +
+           format_exact(c.mean_excitation_ev);
+    for (const auto& e : c.medium.elements) {
+      all += "\t" + std::to_string(e.z) + ":" + format_exact(e.mass_fraction);
+    }
+    all += "\n";
+  }
+  return sha256_text(all).substr(0, 16);
+}
+
+MediaCatalog MediaCatalog::with_user_media(const std::vector<CatalogMedium>& extra) const {
+  std::vector<CatalogMedium> media = media_;
+  for (const CatalogMedium& c : extra) {
+    const bool known = std::any_of(media.begin(), media.end(),
+                                   [&](const CatalogMedium& m) { return m.key == c.key; });
+    if (!known) media.push_back(c);
+  }
+  return MediaCatalog(std::move(media), organs_);
+}
 
 std::string normalize_model(const std::string& model) {
   const std::string m = lower(trim(model));

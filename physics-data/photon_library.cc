@@ -1,6 +1,9 @@
 #include "physics-data/photon_library.hh"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -318,7 +321,11 @@ std::vector<double> photon_majorant(const PhotonLibrary& lib, const std::vector<
 
 PhotonLibrary build_photon_library(const std::string& data_dir, const std::string& out_path,
                                    const PhotonLibraryOptions& opt) {
-  const MediaCatalog catalog = load_media_catalog(data_dir);
+  return build_photon_library(load_media_catalog(data_dir), data_dir, out_path, opt);
+}
+
+PhotonLibrary build_photon_library(const MediaCatalog& catalog, const std::string& data_dir,
+                                   const std::string& out_path, const PhotonLibraryOptions& opt) {
   std::vector<int> zs;
   const std::vector<std::string> files = needed_sources(data_dir, catalog, &zs);
 
@@ -546,14 +553,19 @@ PhotonLibrary build_photon_library(const std::string& data_dir, const std::strin
 
   // --- write: temporary file, then rename, so a reader never sees half a library ---
   std::filesystem::create_directories(std::filesystem::path(out_path).parent_path());
-  const std::string tmp = out_path + ".tmp";
+  // A temporary name of this process and call: runs that find a (user-media) library missing at
+  // the same time each write a whole file, and the last rename wins.
+  static std::atomic<int> counter{0};
+  const std::string tmp =
+      out_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   {
     H5File f = H5File::create(tmp);
     f.write_attr_string("/", "format", "gpudose photon library");
     f.write_attr_int("/", "format_version", kPhotonLibraryFormat);
     f.write_attr_string("/", "data_source",
                         "ENDF/B-VIII.0 photo-atomic and atomic relaxation sublibraries (OpenMC "
-                        "HDF5 photon format v3.0); media: ICRP Publication 110, water, dry air");
+                        "HDF5 photon format v3.0); media: ICRP Publication 110, water, dry air, "
+                        "soft tissue, and the user compositions of /media/keys user:*");
     std::vector<std::string> src;
     for (const auto& [p, h] : lib.sources) src.push_back(h + "  " + p);
     f.write_string("/sources", join_lines(src));
@@ -768,6 +780,11 @@ std::vector<double> compton_pz_inverse_cdf(const std::vector<double>& pz_au,
 }
 
 bool photon_library_is_current(const std::string& path, const std::string& data_dir) {
+  return photon_library_is_current(path, data_dir, load_media_catalog(data_dir));
+}
+
+bool photon_library_is_current(const std::string& path, const std::string& data_dir,
+                               const MediaCatalog& catalog) {
   if (!std::filesystem::is_regular_file(path)) return false;
   std::vector<std::pair<std::string, std::string>> recorded;
   try {
@@ -790,7 +807,6 @@ bool photon_library_is_current(const std::string& path, const std::string& data_
               << "; rebuilding it\n";
     return false;
   }
-  const MediaCatalog catalog = load_media_catalog(data_dir);
   const auto files = needed_sources(data_dir, catalog, nullptr);
   if (files.size() != recorded.size()) return false;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -801,8 +817,9 @@ bool photon_library_is_current(const std::string& path, const std::string& data_
   // callers rebuild when this says false, so a damaged library is named here, on one line.
   try {
     const PhotonLibrary lib = load_photon_library(path);
-    // The catalog also holds media defined in the program (water, air, soft tissue): a library
-    // built before one was added lacks it.
+    // The catalog also holds media defined in the program (water, air, soft tissue) and, for a
+    // user phantom, compositions from its media table (keys name their digests): a library
+    // built for other media lacks them.
     std::vector<std::string> keys;
     for (const auto& m : catalog.media()) keys.push_back(m.key);
     if (lib.media_keys != keys) {

@@ -35,6 +35,7 @@
 
 #include "kernels/photon_tables.hh"
 #include "physics-data/energy_grid.hh"
+#include "physics-data/media_catalog.hh"
 #include "physics-data/photon_element_data.hh"
 
 namespace gpudose {
@@ -91,11 +92,22 @@ inline constexpr int kPhotonLibraryFormat = 3;
 // file and rename). Returns the built library (path set to out_path).
 PhotonLibrary build_photon_library(const std::string& data_dir, const std::string& out_path,
                                    const PhotonLibraryOptions& options = {});
+// The same for the media of `catalog` (the standard catalog with user compositions appended,
+// MediaCatalog::with_user_media): the energy grid gains the edges of any element only a user
+// medium holds. Building the whole library takes well under a second; the media keep their
+// catalog indices, so a standard medium's tables are those of the standard library whenever
+// the user media add no element.
+PhotonLibrary build_photon_library(const MediaCatalog& catalog, const std::string& data_dir,
+                                   const std::string& out_path,
+                                   const PhotonLibraryOptions& options = {});
 
 // True when `path` exists, has this format version, every recorded source file under data_dir
 // still has the recorded checksum (and the set of needed files is the same), and its content
 // still has the recorded digest (a damaged file: false, and one line on stderr saying so).
 bool photon_library_is_current(const std::string& path, const std::string& data_dir);
+// The same against the media of `catalog` (keys in order, the element files they need).
+bool photon_library_is_current(const std::string& path, const std::string& data_dir,
+                               const MediaCatalog& catalog);
 
 // Loads a library written by build_photon_library. Throws UserError naming the file and the
 // missing dataset when it is absent, corrupt, of another format version, or when its content

@@ -1,7 +1,10 @@
 // `gpudose phantom import|info|regions|export`: the ICRP 110 phantoms as the engine sees them.
 //   import  [--model female|male|all] [--source opendose|icrp] [--force]
-//   info    --model M [--format table|csv|json]     organ table, totals, grid, device memory
-//   regions --model M [--format table|csv|json]     every target region with its mass
+//   info    --model M | --phantom SPEC [--media TABLE] [--format table|csv|json]
+//           organ (label) table, media, totals, grid, device memory
+//   regions --model M | --phantom SPEC [--media TABLE] [--format table|csv|json]
+//           every target region with its mass
+//   (--phantom/--media as for `gpudose run`: a box spec or a label image and its media table)
 //   export  --model M [-o FILE(.nii.gz|.nii|.mha|.nrrd)] [--region R] [--media-table FILE.tsv]
 //           (the media table makes the organ-ID image a user phantom: run --phantom --media)
 #include <cstdio>
@@ -12,11 +15,14 @@
 #include "host/cli/cli.hh"
 #include "host/cli/data_dir.hh"
 #include "host/foundation/durable_file.hh"
+#include "host/foundation/text_format.hh"
 #include "host/foundation/user_error.hh"
+#include "host/run/user_phantom_loader.hh"
 #include "phantoms/media_table.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/phantom_export.hh"
 #include "phantoms/regions.hh"
+#include "physics-data/elements.hh"
 
 namespace gpudose {
 namespace {
@@ -73,11 +79,126 @@ Phantom load(const GlobalOptions& g, const std::string& model) {
   return load_phantom(model, resolve_data_dir(g.data_dir), resolve_cache_dir(g.cache_dir));
 }
 
+// The phantom `info` and `regions` describe: --model M (AF/AM from the cache) or, as for `run`,
+// --phantom SPEC [--media TABLE] (a box or a label image with its media table, compositions
+// included: host/run/user_phantom_loader.hh), so that a user sees the phantom a run would use.
+Phantom load_described(const GlobalOptions& g, const std::string& model, const std::string& spec,
+                       const std::string& media) {
+  if (spec.empty()) {
+    if (model.empty()) {
+      throw UserError("no phantom given", "info and regions describe one phantom",
+                      "give --model female|male, or --phantom SPEC [--media TABLE.tsv]");
+    }
+    if (!media.empty()) {
+      throw UserError("--media given without --phantom", "it is the media table of a label image",
+                      "add --phantom LABELS.nii.gz, or drop --media");
+    }
+    return load(g, phantom_model(model).model);
+  }
+  const std::string data = resolve_data_dir(g.data_dir);
+  return load_run_phantom("", spec, media, data, resolve_cache_dir(g.cache_dir));
+}
+
 std::string medium_name(const Phantom& p, int medium) {
   return medium >= 1 && medium <= static_cast<int>(p.media.size()) ? p.media[medium - 1].name : "?";
 }
 
+// `phantom info` of a user phantom: its labels (organ ID = label value) with medium key and
+// name, density, voxels and mass, the media (compositions to the last bit for user media), grid
+// and ITK frame, total mass and sources. The same three formats as for AF/AM.
+void print_user_info(const Phantom& p, const std::string& format) {
+  double all = 0;
+  for (const auto& o : p.organs) all += o.mass_kg;
+  const std::size_t table_bytes = p.device_bytes() - p.labels.size();
+  auto key = [&](int medium) { return p.medium_key(static_cast<std::size_t>(medium - 1)); };
+  if (format == "csv") {
+    std::cout << "label,name,medium,medium_key,medium_name,density_g_cm3,voxels,mass_g\n";
+    for (const auto& o : p.organs) {
+      std::cout << o.id << "," << csv_field(o.name) << "," << o.medium << ","
+                << csv_field(key(o.medium)) << "," << csv_field(medium_name(p, o.medium)) << ","
+                << fmt("%.8g", o.density_g_cm3) << "," << o.voxels << ","
+                << fmt("%.4f", o.mass_kg * 1000) << "\n";
+    }
+    return;
+  }
+  if (format == "json") {
+    std::ostringstream j;
+    j << "{\n  \"model\": " << json_string(p.model) << ",\n  \"source\": " << json_string(p.source)
+      << ",\n  \"user_phantom\": true"
+      << ",\n  \"grid\": {\"nx\": " << p.nx << ", \"ny\": " << p.ny << ", \"nz\": " << p.nz
+      << ", \"dx_cm\": " << fmt("%.6g", p.dx) << ", \"dy_cm\": " << fmt("%.6g", p.dy)
+      << ", \"dz_cm\": " << fmt("%.6g", p.dz)
+      << ", \"voxel_volume_cm3\": " << fmt("%.9g", p.voxel_volume_cm3()) << ", \"origin_mm\": ["
+      << fmt("%.9g", p.origin_mm[0]) << ", " << fmt("%.9g", p.origin_mm[1]) << ", "
+      << fmt("%.9g", p.origin_mm[2]) << "]},\n"
+      << "  \"total_mass_kg\": " << fmt("%.6f", all) << ",\n"
+      << "  \"device_bytes\": {\"labels\": " << p.labels.size() << ", \"tables\": " << table_bytes
+      << ", \"total\": " << p.device_bytes() << "},\n"
+      << "  \"sources\": [";
+    for (std::size_t i = 0; i < p.source_files.size(); ++i) {
+      j << (i ? ", " : "") << "{\"path\": " << json_string(p.source_files[i].path)
+        << ", \"sha256\": " << json_string(p.source_files[i].sha256) << "}";
+    }
+    j << "],\n  \"media\": [\n";
+    for (std::size_t m = 0; m < p.media.size(); ++m) {
+      j << "    {\"medium\": " << m + 1 << ", \"key\": " << json_string(p.medium_key(m))
+        << ", \"name\": " << json_string(p.media[m].name) << ", \"mass_fractions\": {";
+      for (std::size_t e = 0; e < p.media[m].elements.size(); ++e) {
+        const ElementFraction& f = p.media[m].elements[e];
+        j << (e ? ", " : "") << json_string(element_facts(f.z).symbol) << ": "
+          << format_exact(f.mass_fraction);
+      }
+      j << "}}" << (m + 1 < p.media.size() ? ",\n" : "\n");
+    }
+    j << "  ],\n  \"labels\": [\n";
+    for (std::size_t i = 0; i < p.organs.size(); ++i) {
+      const auto& o = p.organs[i];
+      j << "    {\"label\": " << o.id << ", \"name\": " << json_string(o.name)
+        << ", \"medium\": " << o.medium << ", \"medium_key\": " << json_string(key(o.medium))
+        << ", \"medium_name\": " << json_string(medium_name(p, o.medium))
+        << ", \"density_g_cm3\": " << fmt("%.8g", o.density_g_cm3) << ", \"voxels\": " << o.voxels
+        << ", \"mass_g\": " << fmt("%.4f", o.mass_kg * 1000) << "}"
+        << (i + 1 < p.organs.size() ? ",\n" : "\n");
+    }
+    j << "  ]\n}\n";
+    std::cout << j.str();
+    return;
+  }
+  std::cout << "phantom " << p.model << " (user phantom from " << p.source << ")\n"
+            << "grid: " << p.nx << " x " << p.ny << " x " << p.nz << " = " << p.num_voxels()
+            << " voxels of " << fmt("%.4g", p.dx) << " x " << fmt("%.4g", p.dy) << " x "
+            << fmt("%.4g", p.dz) << " cm (" << fmt("%.6g", p.voxel_volume_cm3()) << " cm3)\n"
+            << "frame: voxel (0,0,0) centred at (" << fmt("%.6g", p.origin_mm[0]) << ", "
+            << fmt("%.6g", p.origin_mm[1]) << ", " << fmt("%.6g", p.origin_mm[2])
+            << ") mm (ITK LPS); box [0, " << fmt("%.4g", p.nx * p.dx) << "] x [0, "
+            << fmt("%.4g", p.ny * p.dy) << "] x [0, " << fmt("%.4g", p.nz * p.dz) << "] cm\n";
+  std::cout << "label name                                   medium key                "
+               "density_g/cm3      voxels       mass_g\n";
+  for (const auto& o : p.organs) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-5d %-38.38s %6d %-17.17s %13.5g %11llu %12.4g\n", o.id,
+                  o.name.c_str(), o.medium, key(o.medium).c_str(), o.density_g_cm3,
+                  static_cast<unsigned long long>(o.voxels), o.mass_kg * 1000);
+    std::cout << line;
+  }
+  std::cout << "total mass (all labels): " << fmt("%.6g", all)
+            << " kg; labels present: " << p.organs.size() << " (1 byte per voxel)\n";
+  std::cout << "media:\n";
+  for (std::size_t m = 0; m < p.media.size(); ++m) {
+    std::cout << "  " << m + 1 << " " << p.medium_key(m) << ": " << p.media[m].name << "\n";
+  }
+  std::cout << "device memory: labels " << p.labels.size() << " B + tables " << table_bytes
+            << " B = " << fmt("%.2f", p.device_bytes() / 1048576.0) << " MiB\n";
+  for (const auto& s : p.source_files) {
+    std::cout << "source: " << s.path << " sha256 " << s.sha256 << "\n";
+  }
+}
+
 void print_info(const Phantom& p, const std::string& format) {
+  if (!p.icrp110) {
+    print_user_info(p, format);
+    return;
+  }
   const double end_skin = p.organ(kEndSkinId) ? p.organ(kEndSkinId)->mass_kg : 0.0;
   double all = 0;
   for (const auto& o : p.organs) all += o.mass_kg;
@@ -182,11 +303,16 @@ void print_regions(const Phantom& p, const std::string& format) {
     std::cout << "  ]\n}\n";
     return;
   }
-  std::cout << "target regions of " << p.model << " (organs by ICRP 110 ID, then "
-            << "phantoms/regions.tsv); mass = sum of voxel masses\n";
+  std::cout << "target regions of " << p.model
+            << (p.icrp110 ? " (organs by ICRP 110 ID, then phantoms/regions.tsv)"
+                          : " (labels by value, then groups)")
+            << "; mass = sum of voxel masses\n";
   for (const auto& r : regions) {
     char line[512];
-    std::snprintf(line, sizeof line, "%-40.40s %-8s %4s %11llu %12.2f g  %s\n",
+    // A user phantom's regions may be single small voxels: significant digits, not 0.01 g.
+    std::snprintf(line, sizeof line,
+                  p.icrp110 ? "%-40.40s %-8s %4s %11llu %12.2f g  %s\n"
+                            : "%-40.40s %-8s %4s %11llu %12.6g g  %s\n",
                   r.region.name.c_str(), r.region.kind.c_str(),
                   r.region.opendose_id >= 0 ? std::to_string(r.region.opendose_id).c_str() : "-",
                   static_cast<unsigned long long>(r.voxels), r.mass_kg * 1000,
@@ -198,7 +324,9 @@ void print_regions(const Phantom& p, const std::string& format) {
 }  // namespace
 
 void add_phantom_command(CLI::App& app, GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("phantom", "ICRP 110 phantoms: import, info, regions, export");
+  auto* cmd = app.add_subcommand(
+      "phantom",
+      "Phantoms: import ICRP 110 AF/AM; info and regions of AF/AM or a user phantom; export");
   cmd->require_subcommand(1);
 
   struct Options {
@@ -208,6 +336,8 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global) {
     std::string output;
     std::string region;
     std::string media_table;
+    std::string phantom;  // info/regions: a user phantom, as `run --phantom`
+    std::string media;    // its media table
     bool force = false;
   };
   auto o = std::make_shared<Options>();
@@ -229,20 +359,34 @@ void add_phantom_command(CLI::App& app, GlobalOptions& global) {
     }
   });
 
-  auto* info = cmd->add_subcommand("info", "Organ table, masses, grid and device memory");
-  info->add_option("--model", o->model, "female|AF or male|AM")->required();
-  info->add_option("--format", o->format, "table|csv|json")->capture_default_str();
-  info->callback([o, &global]() {
+  // info and regions: --model, or a user phantom as `run` takes it. Their own model option
+  // (empty by default) keeps import's "all" default out of them.
+  auto described = std::make_shared<std::string>();
+  auto add_phantom_options = [&](CLI::App* sub) {
+    auto* model = sub->add_option("--model", *described, "female|AF or male|AM");
+    auto* user = sub->add_option("--phantom", o->phantom,
+                                 "A user phantom instead of --model, as for run: "
+                                 "box:MEDIUM:NXxNYxNZ:DX[xDYxDZ]mm or a label image with --media");
+    model->excludes(user);
+    sub->add_option(
+        "--media", o->media,
+        "Media table of a --phantom label image (label<TAB>medium<TAB>density_g_cm3"
+        "[<TAB>name]; medium = catalog medium or SYMBOL:MASS_FRACTION,...[;I=VALUEeV])");
+    sub->add_option("--format", o->format, "table|csv|json")->capture_default_str();
+  };
+  auto* info = cmd->add_subcommand(
+      "info", "Organ (label) table, media, masses, grid and device memory of a phantom");
+  add_phantom_options(info);
+  info->callback([o, described, &global]() {
     check_format(o->format);
-    print_info(load(global, phantom_model(o->model).model), o->format);
+    print_info(load_described(global, *described, o->phantom, o->media), o->format);
   });
 
   auto* regions = cmd->add_subcommand("regions", "Every target region with voxels and mass");
-  regions->add_option("--model", o->model, "female|AF or male|AM")->required();
-  regions->add_option("--format", o->format, "table|csv|json")->capture_default_str();
-  regions->callback([o, &global]() {
+  add_phantom_options(regions);
+  regions->callback([o, described, &global]() {
     check_format(o->format);
-    print_regions(load(global, phantom_model(o->model).model), o->format);
+    print_regions(load_described(global, *described, o->phantom, o->media), o->format);
   });
 
   auto* exp = cmd->add_subcommand("export", "Write the organ-ID image or a region mask via ITK");

@@ -52,8 +52,10 @@ void run(RunOptions o, const GlobalOptions& global) {
   if (!o.quiet) log = [](const std::string& line) { std::cerr << "gpudose: " << line << "\n"; };
   const std::string data_dir = resolve_data_dir(global.data_dir);
   const std::string cache_dir = resolve_cache_dir(global.cache_dir);
-  const Phantom phantom = load_run_phantom(o.model, o.phantom, o.media, data_dir, cache_dir);
-  const PhotonLibrary library = ensure_photon_library(data_dir, cache_dir, log);
+  std::vector<CatalogMedium> user_media;  // compositions of the media table, if any
+  const Phantom phantom =
+      load_run_phantom(o.model, o.phantom, o.media, data_dir, cache_dir, &user_media);
+  const PhotonLibrary library = ensure_photon_library(data_dir, cache_dir, log, user_media);
 
   RunResult r = run_job(o.job, phantom, library, log);
   r.provenance.insert(r.provenance.begin() + 3, {"command", global.command_line});
@@ -117,7 +119,8 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   model->excludes(user_phantom);
   cmd->add_option("--media", o->media,
                   "Media table of a --phantom label image: label<TAB>medium<TAB>density_g_cm3"
-                  "[<TAB>name] per line");
+                  "[<TAB>name] per line; medium = a catalog medium or a composition "
+                  "SYMBOL:MASS_FRACTION,...[;I=VALUEeV]");
   cmd->add_option("--source", j.source,
                   "Source region: ICRP name, organ ID or alias (liver, kidneys, lungs...); with "
                   "--phantom a label name or number, or box/centre");

@@ -166,27 +166,65 @@ std::string electron_library_path_next_to(const std::string& photon_library_path
 
 }  // namespace
 
+std::string user_media_library_dir(const std::string& cache_dir,
+                                   const std::vector<CatalogMedium>& user_media) {
+  return cache_dir + "/physics/user-media/" + user_media_digest(user_media);
+}
+
+namespace {
+
+// The electron library at `path` when it holds `catalog`'s media and its sources are unchanged;
+// otherwise empty (no media), having said on stderr why an existing file is rebuilt.
+ElectronLibrary current_electron_library(const std::string& path, const MediaCatalog& catalog,
+                                         const std::string& data_dir) {
+  if (!std::filesystem::is_regular_file(path)) return {};
+  std::string why;
+  try {
+    ElectronLibrary lib = load_electron_library(path);
+    std::vector<std::string> names;
+    for (const auto& c : catalog.media()) names.push_back(c.medium.name);
+    if (electron_library_is_current(lib, names, data_dir)) return lib;
+    why = "its sources or media changed";
+  } catch (const UserError& e) {
+    // unreadable, damaged (content digest), of another format, or a source file unreadable:
+    // rebuilt by the caller (which names a missing source file)
+    why = e.what();
+  }
+  // A cache that exists but cannot be used is rebuilt, and the user is told why, even with
+  // --quiet: results change only because the data did.
+  std::cerr << "gpudose: rebuilding the electron library " << path << " (" << why << ")\n";
+  return {};
+}
+
+}  // namespace
+
 ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
-                                        const std::function<void(const std::string&)>& log) {
+                                        const std::function<void(const std::string&)>& log,
+                                        const std::vector<CatalogMedium>& user_media) {
+  if (!user_media.empty()) {
+    const MediaCatalog catalog = load_media_catalog(data_dir).with_user_media(user_media);
+    const std::string path = user_media_library_dir(cache_dir, user_media) + "/electron.h5";
+    ElectronLibrary lib = current_electron_library(path, catalog, data_dir);
+    if (lib.n_media() > 0) return lib;
+    // Made from the standard library: a current user library (its sources include the
+    // standard one's) needs no load of it.
+    const ElectronLibrary base = ensure_electron_library(data_dir, cache_dir, log);
+    std::vector<Medium> extra;
+    ElectronLibraryOptions options;
+    for (std::size_t m = static_cast<std::size_t>(base.n_media()); m < catalog.size(); ++m) {
+      extra.push_back(catalog[m].medium);
+      options.mean_excitation_ev.push_back(catalog[m].mean_excitation_ev);
+    }
+    if (log) {
+      log("computing the electron tables of " + std::to_string(extra.size()) +
+          " user media: " + path);
+    }
+    return extend_electron_library(base, extra, data_dir, path, options);
+  }
   const std::string path = electron_library_path_next_to(default_photon_library_path(cache_dir));
   const MediaCatalog catalog = load_media_catalog(data_dir);
-  std::string why = "none yet";
-  if (std::filesystem::is_regular_file(path)) {
-    try {
-      ElectronLibrary lib = load_electron_library(path);
-      std::vector<std::string> names;
-      for (const auto& c : catalog.media()) names.push_back(c.medium.name);
-      if (electron_library_is_current(lib, names, data_dir)) return lib;
-      why = "its sources or media changed";
-    } catch (const UserError& e) {
-      // unreadable, damaged (content digest), of another format, or a source file unreadable:
-      // rebuilt below (which names a missing source file)
-      why = e.what();
-    }
-    // A cache that exists but cannot be used is rebuilt, and the user is told why, even with
-    // --quiet: results change only because the data did.
-    std::cerr << "gpudose: rebuilding the electron library " << path << " (" << why << ")\n";
-  }
+  ElectronLibrary lib = current_electron_library(path, catalog, data_dir);
+  if (lib.n_media() > 0) return lib;
   if (log) log("building the electron library " + path + " ...");
   ElectronLibraryOptions options;
   std::vector<Medium> media;
@@ -198,7 +236,21 @@ ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::
 }
 
 PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
-                                    const std::function<void(const std::string&)>& log) {
+                                    const std::function<void(const std::string&)>& log,
+                                    const std::vector<CatalogMedium>& user_media) {
+  if (!user_media.empty()) {
+    const MediaCatalog catalog = load_media_catalog(data_dir).with_user_media(user_media);
+    const std::string path = user_media_library_dir(cache_dir, user_media) + "/photon.h5";
+    PhotonLibrary lib = photon_library_is_current(path, data_dir, catalog)
+                            ? load_photon_library(path)
+                            : PhotonLibrary{};
+    if (lib.path.empty()) {
+      if (log) log("building the photon library with user media " + path + " ...");
+      lib = build_photon_library(catalog, data_dir, path);
+    }
+    ensure_electron_library(data_dir, cache_dir, log, user_media);
+    return lib;
+  }
   const std::string path = default_photon_library_path(cache_dir);
   PhotonLibrary lib =
       photon_library_is_current(path, data_dir) ? load_photon_library(path) : PhotonLibrary{};
@@ -469,6 +521,22 @@ void record_provenance(RunResult& r, const JobRequest& o, const Phantom& phantom
                   {"physics_sources_sha256", join_checksums(library.sources)},
                   {"device_bytes_besides_tallies", std::to_string(job.device_bytes())}};
   const ElectronLibrary* electrons = job.electron_library();
+  // Media given by composition in a user phantom's media table: what they are is part of the
+  // answer, not only the table's checksum (the composition at full precision, the density
+  // the tables were computed at, and the mean excitation energy the electron tables used).
+  for (std::size_t m = 0; m < phantom.media.size(); ++m) {
+    const std::string key = phantom.medium_key(m);
+    if (key.rfind("user:", 0) != 0) continue;
+    std::string what = phantom.media[m].name;
+    const bool given = what.find(";I=") != std::string::npos;
+    if (electrons) {
+      const double i_ev = electrons->mean_excitation_ev().at(library.medium_index(key));
+      what += "; I " + format_exact(i_ev) + " eV" + (given ? " (given)" : " (ICRU 37 rule)");
+    } else {
+      what += given ? "" : "; I by the ICRU 37 rule (electron tables not used)";
+    }
+    r.provenance.push_back({"medium " + key, what});
+  }
   if (electrons) {
     const ElectronTransportParams& ep = job.config().electron;
     r.provenance.push_back({"electron_library", "Wcc " + format_g(electrons->wcc_mev()) +

@@ -87,12 +87,31 @@ bool job_needs_electrons(const JobRequest& request);
 
 // The electron library next to the photon library of `cache_dir`
 // (<cache>/physics/electron.h5), built first when missing or not matching the media catalog.
+// With `user_media` (compositions of a user phantom's media table, parse_composition_medium):
+// the library of the catalog with them appended, in user_media_library_dir, made from the
+// standard library (ensured first, never rebuilt for a user table) plus the tables of the user
+// media alone (extend_electron_library).
 ElectronLibrary ensure_electron_library(const std::string& data_dir, const std::string& cache_dir,
-                                        const std::function<void(const std::string&)>& log = {});
+                                        const std::function<void(const std::string&)>& log = {},
+                                        const std::vector<CatalogMedium>& user_media = {});
 
 // The photon library under the cache dir, built first when missing or stale; also makes sure
 // the electron library next to it exists (ensure_electron_library), so that run_job finds it.
+// With `user_media`: the photon library of the catalog with them appended (built whole, well
+// under a second: the energy grid must hold the edges of every element) in
+// user_media_library_dir, with its electron library next to it.
 PhotonLibrary ensure_photon_library(const std::string& data_dir, const std::string& cache_dir,
-                                    const std::function<void(const std::string&)>& log = {});
+                                    const std::function<void(const std::string&)>& log = {},
+                                    const std::vector<CatalogMedium>& user_media = {});
+
+// <cache>/physics/user-media/<user_media_digest>: the cached photon.h5 and electron.h5 of the
+// catalog plus one list of user media. Each distinct list (one media table) has its own folder;
+// the standard <cache>/physics libraries stay as they are. A folder takes some 44 MB (its
+// electron library repeats the standard tables, so that a run loads one library whose medium
+// indices are the catalog's); deleting it only costs a rebuild. Integrity as for the standard ones:
+// recorded source checksums, media keys/names and content digests, rebuilt (saying why) when
+// stale or damaged.
+std::string user_media_library_dir(const std::string& cache_dir,
+                                   const std::vector<CatalogMedium>& user_media);
 
 }  // namespace gpudose

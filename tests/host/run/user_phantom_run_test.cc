@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -225,6 +226,222 @@ TEST(UserPhantomRun, ExportedAfReproducesAfBitForBit) {
     std::printf("AF vs its export, %s: liver AF %.6f both\n", particle.c_str(),
                 target(u, "Liver").af);
   }
+}
+
+// Media by composition (issue #17). A 7x7x7 box of 2 mm voxels exported as a label image:
+// label 1 "bulk" around label 2 "centre" (one voxel).
+std::string box_image(const std::string& name) {
+  const Phantom box = load_user_phantom("box:water:7x7x7:2mm", "", catalog());
+  const std::string image = test::scratch_dir() + name;
+  export_phantom_image(box, image);
+  return image;
+}
+
+constexpr const char* kWaterElements = "H:0.111894,O:0.888106;I=75eV";
+
+std::filesystem::file_time_type mtime(const std::string& path) {
+  return std::filesystem::last_write_time(path);
+}
+
+bool has_provenance(const RunResult& r, const std::string& key, const std::string& part) {
+  for (const auto& [k, v] : r.provenance) {
+    if (k == key && v.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(UserPhantomLoader, CompositionMediaAndTheirErrors) {
+  const std::string image = box_image("composition_labels.nrrd");
+  const std::string table = write_text(
+      "composition.tsv", std::string("label\tmedium\tdensity\tname\n1\twater\t1\tbulk\n2\t") +
+                             kWaterElements + "\t1\tcentre\n3\tCa:0.4,O:0.6\t2\tabsent\n");
+  std::vector<CatalogMedium> user;
+  const Phantom p = load_user_phantom(image, table, catalog(), &user);
+  ASSERT_EQ(user.size(), 1u);  // label 3 is not in the image: its medium is checked, not used
+  EXPECT_EQ(user[0].key, parse_composition_medium(kWaterElements, 1.0).key);
+  EXPECT_EQ(p.medium_keys, (std::vector<std::string>{"water", user[0].key}));  // catalog first
+  EXPECT_EQ(p.medium_key(p.organs[1].medium - 1), user[0].key);
+  EXPECT_EQ(p.media[1].name, "H:0.111894,O:0.888106;I=75eV at 1 g/cm3");
+  // Each composition error names the table and line, on one line.
+  const std::string bad = write_text("bad_composition.tsv", "1\twater\t1\n2\tH:0.1,O:0.8\t1\n");
+  const std::string e = error_of([&] { load_user_phantom(image, bad, catalog()); });
+  EXPECT_NE(e.find("bad_composition.tsv line 2: bad composition 'H:0.1,O:0.8' (the mass "
+                   "fractions sum to 0.9, not 1 within 0.001); fix the fractions"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+  const std::string unknown =
+      write_text("unknown_element.tsv", "1\twater\t1\n2\tH:0.1,Qq:0.9\t1\n9\tAg:1\t10\n");
+  EXPECT_NE(error_of([&] {
+              load_user_phantom(image, unknown, catalog());
+            }).find("line 2: bad composition 'H:0.1,Qq:0.9' ('Qq' is not a chemical symbol)"),
+            std::string::npos);
+}
+
+// The acceptance test of compositions: a phantom whose media table gives water's catalog
+// composition as elements (H 0.111894, O 0.888106, I = 75 eV, 1 g/cm3) reproduces the run of
+// the same label image with catalog `water` bit for bit: photons with local electrons, photons
+// and electrons transported, a positron. The physics rows themselves are equal, and the
+// standard libraries are not rewritten for the user table.
+TEST(UserPhantomRun, WaterAsElementsReproducesCatalogWaterBitForBit) {
+  const std::string image = box_image("water_elements.nrrd");
+  const std::string by_name =
+      write_text("water_by_name.tsv", "1\twater\t1\tbulk\n2\twater\t1\tcentre\n");
+  const std::string by_elements =
+      write_text("water_by_elements.tsv", std::string("1\t") + kWaterElements + "\t1\tbulk\n2\t" +
+                                              kWaterElements + "\t1.0\tcentre\n");
+  std::vector<CatalogMedium> none, user;
+  const Phantom a = load_user_phantom(image, by_name, catalog(), &none);
+  const Phantom u = load_user_phantom(image, by_elements, catalog(), &user);
+  EXPECT_TRUE(none.empty());
+  ASSERT_EQ(user.size(), 1u);
+  EXPECT_EQ(u.medium_keys, (std::vector<std::string>{user[0].key}));
+  EXPECT_EQ(u.label_density, a.label_density);
+
+  photons();  // the standard libraries exist before the user ones are made
+  electrons();
+  const std::string standard = std::string(GPUDOSE_TEST_CACHE_DIR) + "/physics/";
+  const auto photon_time = mtime(standard + "photon.h5");
+  const auto electron_time = mtime(standard + "electron.h5");
+  const PhotonLibrary lib =
+      ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  const ElectronLibrary el =
+      ensure_electron_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  EXPECT_EQ(mtime(standard + "photon.h5"), photon_time);
+  EXPECT_EQ(mtime(standard + "electron.h5"), electron_time);
+  const std::string dir = user_media_library_dir(GPUDOSE_TEST_CACHE_DIR, user);
+  EXPECT_EQ(lib.path, dir + "/photon.h5");
+  ASSERT_EQ(lib.media_keys.size(), catalog().size() + 1);
+  ASSERT_EQ(el.n_media(), static_cast<int>(catalog().size()) + 1);
+  const std::size_t w = lib.medium_index("water"), m = lib.medium_index(user[0].key);
+  EXPECT_EQ(m, catalog().size());
+  const std::size_t n = lib.num_energies();
+  EXPECT_EQ(lib.grid.energy, photons().grid.energy);
+  for (std::size_t k = 0; k < n; ++k) {
+    ASSERT_EQ(lib.mass_mu_total[m * n + k], lib.mass_mu_total[w * n + k]) << k;
+    ASSERT_EQ(lib.mass_mu_total[w * n + k], photons().mass_mu_total[w * n + k]) << k;
+  }
+  EXPECT_EQ(el.mean_excitation_ev()[m], 75.0);
+  for (int q = 0; q < static_cast<int>(ElectronQuantity::kCount); ++q) {
+    for (int p = 0; p < 2; ++p) {
+      for (int i = 0; i < el.view().n_energy; ++i) {
+        const double* t = el.view().table[q];
+        ASSERT_EQ(t[electron_table_index(el.view(), p, static_cast<int>(m), i)],
+                  t[electron_table_index(el.view(), p, static_cast<int>(w), i)])
+            << q << " " << p << " " << i;
+      }
+    }
+  }
+
+  struct Case {
+    const char* particle;
+    double energy;
+    const char* electrons;
+    std::uint64_t histories;
+  };
+  for (const Case& c :
+       {Case{"photon", 0.1, "local", 3000}, Case{"photon", 1.0, "transport", 400},
+        Case{"electron", 1.0, "transport", 400}, Case{"positron", 0.5, "transport", 200}}) {
+    JobRequest q = request("centre", c.particle, c.energy, c.histories);
+    q.electrons = c.electrons;
+    const bool local = q.electrons == "local";
+    const RunResult ra = run_job(q, a, photons(), local ? nullptr : &electrons());
+    const RunResult ru = run_job(q, u, lib, local ? nullptr : &el);
+    ASSERT_EQ(ru.targets.size(), ra.targets.size());
+    EXPECT_EQ(ru.escaped_fraction, ra.escaped_fraction) << c.particle;
+    for (std::size_t t = 0; t < ra.targets.size(); ++t) {
+      EXPECT_EQ(ru.targets[t].energy_mev, ra.targets[t].energy_mev)
+          << c.particle << " " << c.energy << " " << ra.targets[t].name;
+      EXPECT_EQ(ru.targets[t].rel_unc, ra.targets[t].rel_unc) << ra.targets[t].name;
+      EXPECT_EQ(ru.targets[t].saf_per_kg, ra.targets[t].saf_per_kg) << ra.targets[t].name;
+    }
+    std::printf("water by name vs by elements, %s %g MeV (%s electrons): AF centre %.6f both\n",
+                c.particle, c.energy, c.electrons, target(ru, "centre").af);
+    // Provenance names the composition (and, with electron tables, the I they used).
+    EXPECT_TRUE(has_provenance(ru, "medium " + user[0].key, "H:0.111894,O:0.888106;I=75eV"));
+    if (!local) EXPECT_TRUE(has_provenance(ru, "medium " + user[0].key, "I 75 eV (given)"));
+  }
+  // The run through the electron library next to the user photon library (run_job's overload).
+  JobRequest q = request("centre", "electron", 0.5, 100);
+  EXPECT_EQ(run_job(q, u, lib).targets[0].energy_mev,
+            run_job(q, a, photons(), &electrons()).targets[0].energy_mev);
+}
+
+// Cortical bone (ICRU 44 composition, 1.92 g/cm3, I by the ICRU 37 rule) in the centre voxel
+// of a water box: its own tables (photoelectric from Ca and P), a derived I near ICRU's
+// 106.4 eV, and 30 keV photons from the centre absorbed there several times more than in water.
+TEST(UserPhantomRun, BoneByCompositionDiffersSanely) {
+  const std::string image = box_image("bone_centre.nrrd");
+  const std::string bone =
+      "H:0.034,C:0.155,N:0.042,O:0.435,Na:0.001,Mg:0.002,P:0.103,S:0.003,Ca:0.225";
+  const std::string water_table =
+      write_text("bone_ref.tsv", "1\twater\t1\tbulk\n2\twater\t1\tcentre\n");
+  const std::string bone_table =
+      write_text("bone.tsv", "1\twater\t1\tbulk\n2\t" + bone + "\t1.92\tcentre\n");
+  std::vector<CatalogMedium> user;
+  const Phantom wp = load_user_phantom(image, water_table, catalog());
+  const Phantom bp = load_user_phantom(image, bone_table, catalog(), &user);
+  ASSERT_EQ(user.size(), 1u);
+  const PhotonLibrary lib =
+      ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  const ElectronLibrary el =
+      ensure_electron_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  const std::size_t m = lib.medium_index(user[0].key), w = lib.medium_index("water");
+  const PhotonTablesView v = lib.view();
+  const double e = 0.03;
+  const double ratio = v.mass_mu_tot(static_cast<int>(m), v.find(e), e) /
+                       v.mass_mu_tot(static_cast<int>(w), v.find(e), e);
+  const double i_ev = el.mean_excitation_ev()[m];
+  std::printf("cortical bone by composition: mu/rho(30 keV) / water's = %.3f, I = %.2f eV\n", ratio,
+              i_ev);
+  EXPECT_GT(ratio, 2.5);  // NIST XCOM: 1.331 / 0.3756 = 3.5 for ICRU cortical bone
+  EXPECT_LT(ratio, 4.5);
+  EXPECT_GT(i_ev, 95.0);  // ICRU 37 gives 106.4 eV for cortical bone
+  EXPECT_LT(i_ev, 120.0);
+
+  JobRequest q = request("centre", "photon", 0.03, 4000);
+  q.electrons = "local";
+  const RunResult rw = run_job(q, wp, photons(), nullptr);
+  const RunResult rb = run_job(q, bp, lib, nullptr);
+  std::printf("30 keV photons from the centre voxel: AF centre water %.4f, bone %.4f\n",
+              target(rw, "centre").af, target(rb, "centre").af);
+  EXPECT_GT(target(rb, "centre").af, 3 * target(rw, "centre").af);
+  for (const RunResult* r : {&rw, &rb}) {
+    EXPECT_NEAR(target(*r, "bulk").af + target(*r, "centre").af + r->escaped_fraction, 1.0, 1e-9);
+  }
+  EXPECT_DOUBLE_EQ(target(rb, "centre").mass_kg, 0.008 * 1.92 / 1000);
+  // Electrons transported through bone: energy conserved, I derived and recorded.
+  JobRequest qe = request("centre", "electron", 1.0, 300);
+  const RunResult re = run_job(qe, bp, lib, &el);
+  EXPECT_NEAR(target(re, "bulk").af + target(re, "centre").af + re.escaped_fraction, 1.0, 1e-9);
+  EXPECT_TRUE(has_provenance(re, "medium " + user[0].key, "(ICRU 37 rule)"));
+}
+
+// The cached user libraries are checked like the standard ones: a damaged file is rebuilt (and
+// the user told why), the rebuilt tables equal the first ones.
+TEST(UserPhantomRun, DamagedUserLibrariesAreRebuilt) {
+  const std::vector<CatalogMedium> user = {parse_composition_medium("Al:1", 2.699)};
+  const PhotonLibrary first =
+      ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  const std::string dir = user_media_library_dir(GPUDOSE_TEST_CACHE_DIR, user);
+  // Unchanged: loaded, not rebuilt.
+  const auto t0 = mtime(dir + "/photon.h5");
+  const auto t1 = mtime(dir + "/electron.h5");
+  ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  EXPECT_EQ(mtime(dir + "/photon.h5"), t0);
+  EXPECT_EQ(mtime(dir + "/electron.h5"), t1);
+  const double s_first =
+      ensure_electron_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user)
+          .value(ElectronQuantity::kStoppingTotal, 0, 109, 1.0);
+  for (const char* file : {"/photon.h5", "/electron.h5"}) {
+    std::ofstream(dir + file, std::ios::binary | std::ios::trunc) << "damaged";
+  }
+  const PhotonLibrary again =
+      ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR, {}, user);
+  EXPECT_EQ(again.mass_mu_total, first.mass_mu_total);
+  const ElectronLibrary el = load_electron_library(dir + "/electron.h5");
+  EXPECT_EQ(el.value(ElectronQuantity::kStoppingTotal, 0, 109, 1.0), s_first);
+  EXPECT_EQ(el.medium_names().back(), "Al:1 at 2.699 g/cm3");
 }
 
 }  // namespace
