@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "host/foundation/text_format.hh"
-#include "host/foundation/user_error.hh"
 #include "host/run/cuda_photon_runner.hh"
 #include "host/run/device_dose_batches.hh"
 #include "host/run/device_mirror.hh"
@@ -136,23 +134,12 @@ class CudaPhotonRunner : public BatchRunner {
 
  private:
   // Before anything is copied: the whole dose-image job must fit in the device's free memory,
-  // else one line saying how much it needs (the formula of device_dose_bytes).
+  // else one line saying how much it needs (device_dose_batches.hh).
   void check_dose_memory(const PhotonJob& job, std::uint64_t batches) const {
     std::size_t free = 0, total = 0;
     cuda_check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
-    const std::size_t voxels = job.phantom().num_voxels();
-    const std::size_t need = device_dose_bytes(
-        job.device_bytes(), static_cast<std::size_t>(job.num_bins()), voxels, batches);
-    if (need > free) {
-      throw UserError("a dose image does not fit on " + name_,
-                      "it needs " + format_g(need / 1048576.0) + " MiB (" + std::to_string(voxels) +
-                          " voxels x 8 bytes x " + std::to_string(batches) +
-                          " batches per launch + " + format_g(job.device_bytes() / 1048576.0) +
-                          " MiB of job data), " + format_g(free / 1048576.0) + " MiB of " +
-                          format_g(total / 1048576.0) + " MiB are free",
-                      "run with --backend cpu, or with fewer histories per launch (--launch "
-                      "256x32xBATCH_SIZE runs one batch per launch)");
-    }
+    check_device_dose_memory(name_, job.device_bytes(), static_cast<std::size_t>(job.num_bins()),
+                             job.phantom().num_voxels(), batches, free, total);
   }
 
   int device_;

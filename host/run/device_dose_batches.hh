@@ -21,8 +21,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "host/foundation/text_format.hh"
+#include "host/foundation/user_error.hh"
 #include "host/run/photon_job.hh"
 #include "host/run/scheduler.hh"
 #include "host/run/voxel_tally.hh"
@@ -54,6 +57,25 @@ inline std::size_t device_dose_bytes(std::size_t job_bytes, std::size_t num_bins
                                      std::size_t num_voxels, std::uint64_t batches_per_launch) {
   return job_bytes + static_cast<std::size_t>(batches_per_launch) * (num_bins + num_voxels) *
                          sizeof(std::uint64_t);
+}
+
+// Throws the one-line UserError of a dose-image job that does not fit in `free_bytes` of the
+// device called `device` (the CUDA runner passes cudaMemGetInfo's figures, before it copies
+// anything).
+inline void check_device_dose_memory(const std::string& device, std::size_t job_bytes,
+                                     std::size_t num_bins, std::size_t num_voxels,
+                                     std::uint64_t batches_per_launch, std::size_t free_bytes,
+                                     std::size_t total_bytes) {
+  const std::size_t need = device_dose_bytes(job_bytes, num_bins, num_voxels, batches_per_launch);
+  if (need <= free_bytes) return;
+  const auto mib = [](std::size_t b) { return format_g(static_cast<double>(b) / 1048576.0); };
+  throw UserError("a dose image does not fit on " + device,
+                  "it needs " + mib(need) + " MiB (" + std::to_string(num_voxels) +
+                      " voxels x 8 bytes x " + std::to_string(batches_per_launch) +
+                      " batches per launch + " + mib(job_bytes) + " MiB of job data), " +
+                      mib(free_bytes) + " MiB of " + mib(total_bytes) + " MiB are free",
+                  "run with --backend cpu, or with fewer histories per launch (--launch "
+                  "256x32xBATCH_SIZE runs one batch per launch)");
 }
 
 template <class Device>

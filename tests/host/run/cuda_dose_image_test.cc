@@ -101,6 +101,21 @@ TEST(CudaDoseImage, BatchFormulas) {
   EXPECT_EQ(device_dose_batches_per_launch(10, 10000, af), 1u);  // at least one
   EXPECT_EQ(device_dose_batches_per_launch(1ull << 24, 1000000, 1000), 16u);
   EXPECT_EQ(device_dose_bytes(1000, 10, 100, 3), 1000u + 3 * 110 * 8);
+  // The memory check: silent when it fits, else one line with the figures.
+  const std::size_t need = device_dose_bytes(55u << 20, 150, af, 9);
+  EXPECT_NO_THROW(check_device_dose_memory("cuda 0 (X)", 55u << 20, 150, af, 9, need, need));
+  try {
+    check_device_dose_memory("cuda 0 (X)", 55u << 20, 150, af, 9, need - 1, 2 * need);
+    ADD_FAILURE() << "no error";
+  } catch (const UserError& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    EXPECT_NE(m.find("a dose image does not fit on cuda 0 (X) (it needs 1033.83 MiB (14255124 "
+                     "voxels x 8 bytes x 9 batches per launch + 55 MiB of job data)"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("--backend cpu"), std::string::npos) << m;
+  }
 }
 
 // A deposit on the face between two labels lands in the voxel of its own label, on the device
