@@ -209,7 +209,7 @@ fi
 # 5b. Dose images on the device: the run's log line gives the device bytes it checked against
 # the free memory (N voxels x 8 bytes x batches per launch + job data) and the output the rate;
 # the same job with one batch per launch must write the same image bit for bit (the device's
-# per-batch zeroing and batch indexing). CPU against GPU is gpu_dose_image_test's (step 2).
+# per-batch zeroing and batch indexing). CPU against GPU: GpuDoseImage in gpu_photon_test (step 2).
 dose=("${gd[@]}" run --model female --source liver --energy 0.5 --backend "$backend"
   --particle photon --histories "$dn" --batch-size $((dn / 100)))
 if "${dose[@]}" --dose-image "$work/dose-a.nii" >"$logs/dose-image.txt" 2>&1 &&
