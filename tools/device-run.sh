@@ -10,6 +10,8 @@
 #      launch configuration;
 #   5. determinism: the same job with other batch sizes and histories per launch, tally sums
 #      compared bit for bit;
+#   5b. a dose image (AF liver photons, --dose-image): the device bytes the run computed and
+#      checked, the rate, and the same image bit for bit with one batch per launch;
 #   6. one short ncu profile (--clock-control none: the card's clocks are left alone) of a photon
 #      and an electron launch: occupancy, achieved warps, SIMT efficiency, instructions, local
 #      memory traffic;
@@ -202,6 +204,22 @@ PY
   pass "determinism: $dn photon histories in batches of $((dn / 100)) and $((dn / 40)), launches of 2^24 and $((dn / 8)): $(tail -1 "$logs/determinism.txt")"
 else
   fail "determinism: $(tail -1 "$logs/determinism.txt")"
+fi
+
+# 5b. Dose images on the device: the run's log line gives the device bytes it checked against
+# the free memory (N voxels x 8 bytes x batches per launch + job data) and the output the rate;
+# the same job with one batch per launch must write the same image bit for bit (the device's
+# per-batch zeroing and batch indexing). CPU against GPU: GpuDoseImage in gpu_photon_test (step 2).
+dose=("${gd[@]}" run --model female --source liver --energy 0.5 --backend "$backend"
+  --particle photon --histories "$dn" --batch-size $((dn / 100)))
+if "${dose[@]}" --dose-image "$work/dose-a.nii" >"$logs/dose-image.txt" 2>&1 &&
+  "${dose[@]}" --launch "256x32x$((dn / 100))" --dose-image "$work/dose-b.nii" \
+    >>"$logs/dose-image.txt" 2>&1 &&
+  cmp "$work/dose-a.nii" "$work/dose-b.nii" >>"$logs/dose-image.txt" 2>&1 &&
+  cmp "$work/dose-a_uncertainty.nii" "$work/dose-b_uncertainty.nii" >>"$logs/dose-image.txt" 2>&1; then
+  pass "dose image: $dn photon histories (AF liver 0.5 MeV), $(grep -m1 -o '[0-9.e+]* histories/s' "$logs/dose-image.txt"); $(grep -m1 -o 'dose image: [^;]*' "$logs/dose-image.txt"); the same image with one batch per launch"
+else
+  fail "dose image: $(tail -1 "$logs/dose-image.txt")"
 fi
 
 # 6. ncu: one launch of the photon and of the electron case (640000 histories: 64 batches of

@@ -195,7 +195,7 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--dose-image", o->dose_image,
                   "Absorbed dose per voxel, FILE.nii.gz|.nii|.mha|.nrrd (Gy per emitted particle, "
                   "per decay for --nuclide), and its relative 1-sigma as FILE_uncertainty; CPU "
-                  "back end; range rejection then works within a voxel");
+                  "or CUDA back end; range rejection then works within a voxel");
   auto* dose_energy = cmd->add_flag("--dose-energy", o->dose_energy,
                                     "With --dose-image: the energy per voxel too (FILE_energy, "
                                     "MeV per emitted particle or per decay)");

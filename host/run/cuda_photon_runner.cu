@@ -1,11 +1,14 @@
 // CUDA photon runner (see cuda_photon_runner.hh). The history functor is the same code the CPU
 // runs (kernels/photon_transport.hh); only the data it points at lives in device memory.
+// Dose-image jobs run the batch loop of host/run/device_dose_batches.hh with the policy below.
 #include <cuda_runtime.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/device_dose_batches.hh"
 #include "host/run/device_mirror.hh"
 #include "kernels/block_tally.hh"
 #include "kernels/cuda_check.cuh"
@@ -30,20 +33,56 @@ struct CudaCopy {
   }
 };
 
+// DeviceDoseBatches' policy on a CUDA device: the dose-image launch's arrays (freed by the
+// runner), cudaMemset, the grid-stride kernel at the runner's launch configuration, and
+// device-to-host copies (the first one after a launch reports a fault inside the kernel).
+struct CudaDoseDevice {
+  std::vector<void*>& allocations;
+  CudaLaunch launch_config;
+  void* allocate(std::size_t bytes) {
+    void* p = nullptr;
+    cuda_check(cudaMalloc(&p, bytes), "cudaMalloc(dose image arrays)");
+    allocations.push_back(p);
+    return p;
+  }
+  void zero(void* device, std::size_t bytes) {
+    cuda_check(cudaMemset(device, 0, bytes), "cudaMemset(dose image arrays)");
+  }
+  void to_host(void* host, const void* device, std::size_t bytes) {
+    cuda_check(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost),
+               "photon_transport_dose kernel / dose image copy");
+  }
+  template <class F>
+  void launch(std::uint64_t n, const F& f) {
+    launch_cuda("photon_transport_dose", n, f, nullptr, launch_config.threads_per_block,
+                launch_config.blocks_per_sm);
+  }
+};
+
 class CudaPhotonRunner : public BatchRunner {
  public:
-  CudaPhotonRunner(const PhotonJob& job, int device, const CudaLaunch& launch)
+  CudaPhotonRunner(const PhotonJob& job, int device, const CudaLaunch& launch,
+                   std::uint64_t dose_batches)
       : device_(device), launch_(launch) {
     cuda_check(cudaSetDevice(device_), "cudaSetDevice");
     cudaDeviceProp prop{};
     cuda_check(cudaGetDeviceProperties(&prop, device_), "cudaGetDeviceProperties");
     name_ = "cuda " + std::to_string(device_) + " (" + prop.name + ")";
     if (!(launch_ == CudaLaunch{})) name_ += " launch " + to_string(launch_);
+    if (dose_batches > 0) check_dose_memory(job, dose_batches);
     // Which arrays are copied and which pointers rewritten: device_mirror.hh (tested on the
     // host with a stand-in policy, tests/host/run/device_mirror_test.cc).
     CudaCopy policy{allocations_};
     DeviceMirror<CudaCopy> mirror(policy);
     history_ = mirror.mirror(job);
+    if (dose_batches > 0) {
+      dose_device_ = std::make_unique<CudaDoseDevice>(CudaDoseDevice{allocations_, launch_});
+      // The mirrored functor's phantom view points at the device's labels: the voxel tally
+      // reads the same copy.
+      dose_ = std::make_unique<DeviceDoseBatches<CudaDoseDevice>>(
+          *dose_device_, history_, history_.phantom, static_cast<std::size_t>(job.num_bins()),
+          dose_batches);
+    }
   }
 
   ~CudaPhotonRunner() override {
@@ -54,12 +93,19 @@ class CudaPhotonRunner : public BatchRunner {
 
   std::string name() const override { return name_; }
 
-  // About launch_.histories_per_launch histories per launch (whole batches, at least one).
-  std::uint64_t preferred_batches() const override { return preferred_; }
+  // About launch_.histories_per_launch histories per launch (whole batches, at least one); for
+  // a dose image, the batches whose voxel arrays the device holds.
+  std::uint64_t preferred_batches() const override {
+    return dose_ ? dose_->batches_per_launch() : preferred_;
+  }
 
   void run(const BatchPlan& plan, std::uint64_t first, std::uint64_t count,
            std::vector<BatchResult>& out) override {
     cuda_check(cudaSetDevice(device_), "cudaSetDevice");
+    if (dose_) {
+      dose_->run(plan, first, count, out);
+      return;
+    }
     preferred_ = std::max<std::uint64_t>(1, launch_.histories_per_launch / plan.batch_size);
     const std::size_t words = count * plan.num_bins;
     if (words > tally_words_) {
@@ -97,6 +143,15 @@ class CudaPhotonRunner : public BatchRunner {
   }
 
  private:
+  // Before anything is copied: the whole dose-image job must fit in the device's free memory,
+  // else one line saying how much it needs (device_dose_batches.hh).
+  void check_dose_memory(const PhotonJob& job, std::uint64_t batches) const {
+    std::size_t free = 0, total = 0;
+    cuda_check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
+    check_device_dose_memory(name_, job.device_bytes(), static_cast<std::size_t>(job.num_bins()),
+                             job.phantom().num_voxels(), batches, free, total);
+  }
+
   int device_;
   CudaLaunch launch_;
   std::string name_;
@@ -105,13 +160,16 @@ class CudaPhotonRunner : public BatchRunner {
   std::uint64_t* tallies_ = nullptr;
   std::size_t tally_words_ = 0;
   std::uint64_t preferred_ = 64;
+  std::unique_ptr<CudaDoseDevice> dose_device_;
+  std::unique_ptr<DeviceDoseBatches<CudaDoseDevice>> dose_;  // dose-image jobs only
 };
 
 }  // namespace
 
 std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob& job, int device,
-                                                     const CudaLaunch& launch) {
-  return std::make_unique<CudaPhotonRunner>(job, device, launch);
+                                                     const CudaLaunch& launch,
+                                                     std::uint64_t dose_batches_per_launch) {
+  return std::make_unique<CudaPhotonRunner>(job, device, launch, dose_batches_per_launch);
 }
 
 }  // namespace gpudose

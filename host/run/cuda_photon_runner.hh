@@ -71,8 +71,12 @@ inline std::string to_string(const CudaLaunch& l) {
 }
 
 // Throws std::logic_error in builds without the CUDA back end (the back-end selection never
-// picks CUDA there).
+// picks CUDA there). dose_batches_per_launch > 0: a dose-image job, whose batches also report
+// their voxel deposits, run that many batches per launch (host/run/device_dose_batches.hh:
+// device_dose_batches_per_launch); the device's free memory is checked first (UserError when
+// device_dose_bytes does not fit).
 std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob& job, int device,
-                                                     const CudaLaunch& launch = CudaLaunch{});
+                                                     const CudaLaunch& launch = CudaLaunch{},
+                                                     std::uint64_t dose_batches_per_launch = 0);
 
 }  // namespace gpudose

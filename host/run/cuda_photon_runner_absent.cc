@@ -5,7 +5,8 @@
 
 namespace gpudose {
 
-std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob&, int, const CudaLaunch&) {
+std::unique_ptr<BatchRunner> make_cuda_photon_runner(const PhotonJob&, int, const CudaLaunch&,
+                                                     std::uint64_t) {
   throw std::logic_error("this build has no CUDA back end");
 }
 

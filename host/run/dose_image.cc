@@ -87,8 +87,8 @@ std::size_t dose_image_bytes(std::size_t num_voxels) {
   return num_voxels * (sizeof(EnergySum128) + sizeof(double) + 3 * sizeof(float));
 }
 
-void check_dose_image_memory(std::size_t num_voxels) {
-  const std::size_t need = dose_image_bytes(num_voxels);
+void check_dose_image_memory(std::size_t num_voxels, std::size_t bytes) {
+  const std::size_t need = bytes > 0 ? bytes : dose_image_bytes(num_voxels);
   const std::size_t have = available_memory_bytes();
   if (have > 0 && need > have) {
     throw UserError("a dose image of " + std::to_string(num_voxels) + " voxels needs " +

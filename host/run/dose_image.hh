@@ -55,8 +55,9 @@ void check_dose_image_path(const std::string& path);
 
 // Host memory a dose-image job needs besides the organ job (statistics and output images).
 std::size_t dose_image_bytes(std::size_t num_voxels);
-// Throws UserError when that much memory is not available on this machine now.
-void check_dose_image_memory(std::size_t num_voxels);
+// Throws UserError when `bytes` (default dose_image_bytes(num_voxels)) are not available on
+// this machine now.
+void check_dose_image_memory(std::size_t num_voxels, std::size_t bytes = 0);
 
 // Writes every file of dose_image_paths (each to a temporary name, renamed when complete).
 void write_dose_image(const Phantom& phantom, const DoseImage& image, const std::string& path,

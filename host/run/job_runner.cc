@@ -16,6 +16,7 @@
 #include "host/run/backend.hh"
 #include "host/run/cpu_runner.hh"
 #include "host/run/cuda_photon_runner.hh"
+#include "host/run/device_dose_batches.hh"
 #include "host/run/dose_image.hh"
 #include "host/run/nuclide_source.hh"
 #include "host/run/photon_job.hh"
@@ -142,11 +143,6 @@ void validate_job_request(const JobRequest& o) {
     for (std::uint32_t g : o.voxel_groups) {
       if (g >= o.num_voxel_groups) throw std::logic_error("voxel group out of range");
     }
-  }
-  if (o.dose_image && o.backend == "cuda") {
-    throw UserError("--dose-image runs on the CPU back end only for now",
-                    "the CUDA runner tallies organs, not voxels",
-                    "use --backend cpu (or auto) with --dose-image");
   }
   if (o.threads < 0) {
     throw UserError("--threads must be positive", "got " + std::to_string(o.threads),
@@ -382,10 +378,13 @@ void plan_batches(const JobRequest& o, const NuclideSource* nuclide, std::size_t
   rule.time_limit_s = o.time_limit_s;
 }
 
-// One worker per CPU thread, or one per CUDA device of the selection.
+// One worker per CPU thread, or one per CUDA device of the selection. dose_batches > 0: a
+// dose-image job (on CUDA, that many batches per launch).
 std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& selection,
                                                        const PhotonJob& job, int threads,
-                                                       const CudaLaunch& launch, bool dose) {
+                                                       const CudaLaunch& launch,
+                                                       std::uint64_t dose_batches) {
+  const bool dose = dose_batches > 0;
   std::vector<std::unique_ptr<BatchRunner>> owned;
   if (selection.backend == Backend::Cpu) {
     const int n =
@@ -400,7 +399,9 @@ std::vector<std::unique_ptr<BatchRunner>> make_runners(const BackendSelection& s
       }
     }
   } else {
-    for (int d : selection.devices) owned.push_back(make_cuda_photon_runner(job, d, launch));
+    for (int d : selection.devices) {
+      owned.push_back(make_cuda_photon_runner(job, d, launch, dose_batches));
+    }
   }
   return owned;
 }
@@ -595,24 +596,38 @@ RunResult run_job(const JobRequest& o, const Phantom& phantom, const PhotonLibra
   plan_batches(o, nuclide.get(), static_cast<std::size_t>(job.num_bins()),
                targets.uncertainty_target, plan, rule);
 
-  // Dose images run on the CPU back end for now (the CUDA runner tallies organs only).
-  const BackendSelection selection =
-      select_backend(o.dose_image ? "cpu" : o.backend, o.devices,
-                     o.dose_image ? CudaAvailability{} : query_cuda_devices());
+  const BackendSelection selection = select_backend(o.backend, o.devices, query_cuda_devices());
   if (log) log(selection.reason);
   const CudaLaunch launch = o.launch.empty() ? CudaLaunch{} : parse_cuda_launch(o.launch);
   std::shared_ptr<VoxelStatistics> voxels;
+  std::uint64_t dose_batches = 0;
   if (o.dose_image) {
-    check_dose_image_memory(phantom.num_voxels());
-    voxels = std::make_shared<VoxelStatistics>(phantom.num_voxels());
+    const std::size_t n = phantom.num_voxels();
+    const bool cuda = selection.backend == Backend::Cuda;
+    // On CUDA the host also stages one batch's voxel array as it comes back.
+    const std::size_t host_bytes = dose_image_bytes(n) + (cuda ? n * sizeof(std::uint64_t) : 0);
+    check_dose_image_memory(n, host_bytes);
+    voxels = std::make_shared<VoxelStatistics>(n);
+    dose_batches =
+        cuda ? device_dose_batches_per_launch(launch.histories_per_launch, plan.batch_size, n) : 1;
     if (log) {
-      log("dose image: " + std::to_string(phantom.num_voxels()) + " voxels, " +
-          format_g(dose_image_bytes(phantom.num_voxels()) / 1048576.0) + " MiB" +
+      std::string device;
+      if (cuda) {
+        // The figure each runner checks against the device's free memory before it starts.
+        device = ", " +
+                 format_g(device_dose_bytes(job.device_bytes(), plan.num_bins, n, dose_batches) /
+                          1048576.0) +
+                 " MiB per CUDA device (" + std::to_string(dose_batches) +
+                 " batches per launch x " + std::to_string(n) + " voxels x 8 bytes + " +
+                 format_g(job.device_bytes() / 1048576.0) + " MiB of job data)";
+      }
+      log("dose image: " + std::to_string(n) + " voxels, " + format_g(host_bytes / 1048576.0) +
+          " MiB host" + device +
           (o.range_rejection == "on" ? "; range rejection within a voxel" : ""));
     }
   }
   const std::vector<std::unique_ptr<BatchRunner>> owned =
-      make_runners(selection, job, o.threads, launch, o.dose_image);
+      make_runners(selection, job, o.threads, launch, dose_batches);
   std::vector<BatchRunner*> runners;
   for (const auto& r : owned) runners.push_back(r.get());
 

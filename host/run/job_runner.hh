@@ -44,7 +44,8 @@ struct JobRequest {
   std::uint64_t batch_size = 0;  // 0: histories/100, or 20000 with an uncertainty rule
   std::string sampling = "volume-uniform";
   // Tally the energy of every voxel too (RunResult::dose, host/run/dose_image.hh). Range
-  // rejection then works within a voxel (host/run/dose_image.hh); CPU back end only for now.
+  // rejection then works within a voxel (host/run/dose_image.hh). Both back ends (CUDA:
+  // host/run/device_dose_batches.hh).
   bool dose_image = false;
   // Dose-image jobs: batch statistics of these groups of voxels too (RunResult::dose->groups;
   // the symmetric voxels of a voxel S-value kernel): voxel_groups[v] < num_voxel_groups for

@@ -6,7 +6,8 @@
 //
 // Every energy deposit of label L goes to a voxel of label L: the point's voxel, or, when
 // rounding puts a point on a face shared with a voxel of another label, the first neighbour
-// (of the 26) that has label L. Summing a dose image over an organ's voxels therefore gives the
+// (of the 26) that has label L (voxel_of_label, kernels/voxel_dose_tally.hh, shared with the
+// CUDA runner's tally). Summing a dose image over an organ's voxels therefore gives the
 // organ's tally exactly (tests/host/run/dose_image_test.cc).
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "host/run/statistics.hh"
+#include "kernels/voxel_dose_tally.hh"
 #include "kernels/voxel_phantom.hh"
 
 namespace gpudose {
@@ -36,26 +38,10 @@ struct VoxelTally {
     }
   }
 
-  // The voxel holding (x, y, z), or the neighbour of label `label` next to it (file comment).
+  // The voxel holding (x, y, z), or the neighbour of label `label` next to it: the rule the
+  // device tally uses too (kernels/voxel_dose_tally.hh).
   std::uint32_t voxel_of_label(int label, double x, double y, double z) const {
-    int ix, iy, iz;
-    phantom.voxel_of(x, y, z, ix, iy, iz);
-    const std::uint32_t v = phantom.voxel_index(ix, iy, iz);
-    if (phantom.labels[v] == label) return v;
-    for (int oz = -1; oz <= 1; ++oz) {
-      for (int oy = -1; oy <= 1; ++oy) {
-        for (int ox = -1; ox <= 1; ++ox) {
-          const int jx = ix + ox, jy = iy + oy, jz = iz + oz;
-          if (jx < 0 || jy < 0 || jz < 0 || jx >= phantom.nx || jy >= phantom.ny ||
-              jz >= phantom.nz) {
-            continue;
-          }
-          const std::uint32_t w = phantom.voxel_index(jx, jy, jz);
-          if (phantom.labels[w] == label) return w;
-        }
-      }
-    }
-    return v;  // not reached by the transport (a label is only deposited where it is)
+    return gpudose::voxel_of_label(phantom, label, x, y, z);
   }
 };
 
@@ -73,6 +59,16 @@ inline void reduce_voxel_deposits(std::vector<VoxelDeposit>& d) {
     }
   }
   d.resize(out);
+}
+
+// A batch's dense voxel array (one fixed-point word per voxel, as the CUDA runner copies it
+// back) as the CPU runner reports it: one entry per voxel that received energy, ascending.
+inline void dense_voxel_deposits(const std::uint64_t* dense, std::size_t num_voxels,
+                                 std::vector<VoxelDeposit>& out) {
+  out.clear();
+  for (std::size_t v = 0; v < num_voxels; ++v) {
+    if (dense[v] != 0) out.push_back(VoxelDeposit{static_cast<std::uint32_t>(v), dense[v]});
+  }
 }
 
 }  // namespace gpudose

@@ -27,8 +27,8 @@ for f in summary.txt benchmark.json logs.tar.gz; do
 done
 # Every step must have reported, and none failed; only the GPU-only steps may skip.
 for step in 'PASS  caches' 'PASS  gpu_photon_test' 'PASS  benchmark' 'PASS  throughput photon' \
-  'PASS  throughput electron' 'PASS  determinism' 'SKIP  nvidia-smi' 'SKIP  ncu photon' \
-  'SKIP  ncu electron' 'PASS  job bench rebuilt here with nvcc' \
+  'PASS  throughput electron' 'PASS  determinism' 'PASS  dose image' 'SKIP  nvidia-smi' \
+  'SKIP  ncu photon' 'SKIP  ncu electron' 'PASS  job bench rebuilt here with nvcc' \
   'SKIP  job bench af-liver-photon-0.5-transport (dry run)' 'every step passed'; do
   grep -q "^$step\|$step" "$summary" || problems+=("summary lacks '$step'")
 done
