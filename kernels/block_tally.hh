@@ -60,15 +60,7 @@ struct BlockAggregatedHistories {
     const std::uint64_t b = batch_of(i);
     const std::uint64_t w = b - window_first;  // wraps to a huge value below the window
     WindowTally out{w < kWindowBatches ? window + w * bins : nullptr, tallies + b * bins};
-    CoalescingTally<WindowTally> tally{out};
-    if constexpr (kStepCountersCompiled) {
-      CountingTally<CoalescingTally<WindowTally>> counting{tally, bins - kNumStepCounters};
-      history(first_history + i, counting);
-      counting.flush();
-    } else {
-      history(first_history + i, tally);
-      tally.flush();
-    }
+    run_history(history, first_history + i, CoalescingTally<WindowTally>{out}, bins);
   }
 
   // Adds words k, k + stride, ... of the window to the global tally and zeroes them (a GPU

@@ -519,17 +519,9 @@ struct BatchedHistories {
 
   GD_HOST_DEVICE void operator()(std::uint64_t i) const {
     const std::uint64_t h = first_history + i;
-    CoalescingTally<AtomicTally> tally{
+    const CoalescingTally<AtomicTally> tally{
         AtomicTally{tallies + (h / batch_size - first_batch) * bins}};
-    if constexpr (kStepCountersCompiled) {
-      // The counters are the last bins of the job's tally (kernels/step_counters.hh).
-      CountingTally<CoalescingTally<AtomicTally>> counting{tally, bins - kNumStepCounters};
-      history(h, counting);
-      counting.flush();  // flushes the coalescing tally too
-    } else {
-      history(h, tally);
-      tally.flush();
-    }
+    run_history(history, h, tally, bins);
   }
 };
 

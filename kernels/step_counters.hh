@@ -118,4 +118,20 @@ struct CountingTally {
   }
 };
 
+// Runs history h into `tally` (a job tally of `bins` bins) and flushes it when it has a
+// flush(); with the counters compiled in, through a CountingTally whose counts land in the
+// last kNumStepCounters bins. The one way every runner and launch functor runs a history.
+template <class History, class Tally>
+GD_HOST_DEVICE GD_FORCEINLINE void run_history(const History& history, std::uint64_t h,
+                                               const Tally& tally, int bins) {
+  if constexpr (kStepCountersCompiled) {
+    CountingTally<Tally> counting{tally, bins - kNumStepCounters};
+    history(h, counting);
+    counting.flush();  // flushes the wrapped tally too
+  } else {
+    history(h, tally);
+    if constexpr (HasFlush<Tally>::value) tally.flush();
+  }
+}
+
 }  // namespace gpudose

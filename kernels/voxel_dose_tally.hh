@@ -114,17 +114,9 @@ struct BatchedDoseHistories {
   GD_HOST_DEVICE void operator()(std::uint64_t i) const {
     const std::uint64_t h = first_history + i;
     const std::uint64_t k = h / batch_size - first_batch;
-    AtomicVoxelTally tally{tallies + k * static_cast<std::uint64_t>(bins),
-                           voxels + k * static_cast<std::uint64_t>(grid.num_voxels()), grid};
-    if constexpr (kStepCountersCompiled) {
-      // The counters are the last bins of the job's tally (kernels/step_counters.hh).
-      CountingTally<AtomicVoxelTally> counting{tally, bins - kNumStepCounters};
-      history(h, counting);
-      counting.flush();  // flushes the voxel tally too
-    } else {
-      history(h, tally);
-      tally.flush();
-    }
+    const AtomicVoxelTally tally{tallies + k * static_cast<std::uint64_t>(bins),
+                                 voxels + k * static_cast<std::uint64_t>(grid.num_voxels()), grid};
+    run_history(history, h, tally, bins);
   }
 };
 

@@ -40,20 +40,12 @@ class CpuRunner : public BatchRunner {
   }
 
  private:
-  // The batch's histories into `tally`; with step counters compiled in, each history through a
-  // CountingTally whose counts land in the last bins (kernels/step_counters.hh).
+  // The batch's histories into `tally` (with step counters compiled in, their counts in the
+  // last bins: run_history, kernels/step_counters.hh).
   template <class Tally>
-  void run_histories(Tally tally, const BatchResult& r, std::uint64_t h0) {
-    if constexpr (kStepCountersCompiled) {
-      const int first_counter = static_cast<int>(r.bins.size()) - kNumStepCounters;
-      for (std::uint64_t h = 0; h < r.histories; ++h) {
-        CountingTally<Tally> counting{tally, first_counter};
-        functor_(h0 + h, counting);
-        counting.flush();
-      }
-    } else {
-      for (std::uint64_t h = 0; h < r.histories; ++h) functor_(h0 + h, tally);
-    }
+  void run_histories(const Tally& tally, const BatchResult& r, std::uint64_t h0) {
+    const int bins = static_cast<int>(r.bins.size());
+    for (std::uint64_t h = 0; h < r.histories; ++h) run_history(functor_, h0 + h, tally, bins);
   }
 
   std::string name_;

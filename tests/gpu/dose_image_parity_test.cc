@@ -23,6 +23,7 @@
 #include "host/run/job_runner.hh"
 #include "host/run/user_phantom_loader.hh"
 #include "physics-data/media_catalog.hh"
+#include "tests/radial_shells.hh"
 
 namespace gpudose {
 namespace {
@@ -34,20 +35,8 @@ TEST(GpuDoseImage, CudaImagesAreSelfConsistentDeterministicAndAgreeWithCpu) {
       load_user_phantom("box:water:41x41x41:0.5mm", "", load_media_catalog(GPUDOSE_TEST_DATA_DIR));
   const PhotonLibrary library =
       ensure_photon_library(GPUDOSE_TEST_DATA_DIR, GPUDOSE_TEST_CACHE_DIR);
-  const int n = 41, c = 20;
-  std::vector<std::uint32_t> shell(box.num_voxels());
-  std::size_t shells = 0;
-  for (int z = 0; z < n; ++z) {
-    for (int y = 0; y < n; ++y) {
-      for (int x = 0; x < n; ++x) {
-        const double r =
-            std::sqrt(double((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c)));
-        const auto s = static_cast<std::uint32_t>(std::lround(r));
-        shell[x + n * (y + n * z)] = s;
-        shells = std::max<std::size_t>(shells, s + 1);
-      }
-    }
-  }
+  const test::RadialShells radial = test::radial_shells(41);
+  const std::size_t shells = radial.count;
   // Photons at 0.5 MeV; electrons at 2 MeV, whose 1 cm range spans 20 shells of 0.5 mm.
   for (const char* particle : {"photon", "electron"}) {
     JobRequest o;
@@ -58,7 +47,7 @@ TEST(GpuDoseImage, CudaImagesAreSelfConsistentDeterministicAndAgreeWithCpu) {
     o.batch_size = o.histories / 50;
     o.seed = 3;
     o.dose_image = true;
-    o.voxel_groups = shell;
+    o.voxel_groups = radial.of_voxel;
     o.num_voxel_groups = shells;
     o.backend = "cuda";
     const RunResult gpu = run_job(o, box, library);
@@ -102,16 +91,9 @@ TEST(GpuDoseImage, CudaImagesAreSelfConsistentDeterministicAndAgreeWithCpu) {
     const RunResult cpu4 = run_job(cpu_same, box, library);
     const VoxelStatistics& a = *gpu.dose->groups;
     const VoxelStatistics& b = *cpu4.dose->groups;
-    double chi2 = 0;
-    int dof = 0;
-    for (std::size_t s = 0; s < shells; ++s) {
-      const double ea = a.mean_mev(s), eb = b.mean_mev(s);
-      if (!(ea > 0 && eb > 0)) continue;
-      const double ua = a.rel_unc(s) * ea, ub = b.rel_unc(s) * eb;
-      if (!(ua > 0 && ub > 0) || ua > 0.2 * ea || ub > 0.2 * eb) continue;
-      chi2 += (ea - eb) * (ea - eb) / (ua * ua + ub * ub);
-      ++dof;
-    }
+    const test::ShellComparison cmp = test::compare_shells(a, b, shells, 0.2);
+    const double chi2 = cmp.chi2;
+    const int dof = cmp.dof;
     std::printf("[ info ] %s: radial dose CPU vs GPU, chi2 %.1f for %d shells\n", particle, chi2,
                 dof);
     ASSERT_GE(dof, 8) << particle;

@@ -93,6 +93,25 @@ JobRequest request(const std::string& particle, std::uint64_t n) {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// The device path's batches `b` against the CPU runner's `a`: index, histories, organ bins and
+// every voxel deposit; `deposits` counts the voxel entries compared.
+void expect_same_batches(const std::vector<BatchResult>& a, const std::vector<BatchResult>& b,
+                         const char* particle, std::size_t& deposits) {
+  ASSERT_EQ(b.size(), a.size()) << particle;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(b[k].index, a[k].index);
+    EXPECT_EQ(b[k].histories, a[k].histories);
+    EXPECT_EQ(b[k].bins, a[k].bins) << particle << " batch " << k;
+    ASSERT_EQ(b[k].voxels.size(), a[k].voxels.size()) << particle << " batch " << k;
+    for (std::size_t i = 0; i < a[k].voxels.size(); ++i) {
+      ASSERT_EQ(b[k].voxels[i].voxel, a[k].voxels[i].voxel) << particle << " batch " << k;
+      ASSERT_EQ(b[k].voxels[i].units, a[k].voxels[i].units)
+          << particle << " batch " << k << " voxel " << a[k].voxels[i].voxel;
+    }
+    deposits += a[k].voxels.size();
+  }
+}
+
 TEST(CudaDoseImage, BatchFormulas) {
   // AF: 14.3 M voxels, 108.8 MiB per batch array: 9 batches in the 1 GiB budget.
   const std::size_t af = 299ull * 137 * 348;
@@ -177,18 +196,7 @@ TEST(CudaDoseImage, DevicePathEqualsCpuRunnerBitForBit) {
     ASSERT_EQ(a.size(), 7u);
     ASSERT_EQ(b.size(), 7u);
     std::size_t deposits = 0;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      EXPECT_EQ(b[k].index, a[k].index);
-      EXPECT_EQ(b[k].histories, a[k].histories);
-      EXPECT_EQ(b[k].bins, a[k].bins) << particle << " batch " << k;
-      ASSERT_EQ(b[k].voxels.size(), a[k].voxels.size()) << particle << " batch " << k;
-      for (std::size_t i = 0; i < a[k].voxels.size(); ++i) {
-        ASSERT_EQ(b[k].voxels[i].voxel, a[k].voxels[i].voxel) << particle << " batch " << k;
-        ASSERT_EQ(b[k].voxels[i].units, a[k].voxels[i].units)
-            << particle << " batch " << k << " voxel " << a[k].voxels[i].voxel;
-      }
-      deposits += a[k].voxels.size();
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_batches(a, b, particle, deposits));
     EXPECT_GT(deposits, 1000u) << particle;
 
     // 2. The whole run through the scheduler, against run_job's dose image.
@@ -244,16 +252,7 @@ TEST(CudaDoseImage, DevicePathEqualsCpuRunnerInAfBatchByBatch) {
     stand_in.run(plan, 0, 3, b);
     ASSERT_EQ(b.size(), a.size());
     std::size_t deposits = 0;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      EXPECT_EQ(b[k].bins, a[k].bins) << particle << " batch " << k;
-      ASSERT_EQ(b[k].voxels.size(), a[k].voxels.size()) << particle << " batch " << k;
-      for (std::size_t i = 0; i < a[k].voxels.size(); ++i) {
-        ASSERT_EQ(b[k].voxels[i].voxel, a[k].voxels[i].voxel) << particle << " batch " << k;
-        ASSERT_EQ(b[k].voxels[i].units, a[k].voxels[i].units)
-            << particle << " batch " << k << " voxel " << a[k].voxels[i].voxel;
-      }
-      deposits += a[k].voxels.size();
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_same_batches(a, b, particle, deposits));
     EXPECT_GT(deposits, 1000u) << particle;
     std::printf(
         "[ info ] AF %s: %zu voxel deposits in 3 batches, identical (%d x %d x %d voxels)\n",

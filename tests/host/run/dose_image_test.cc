@@ -17,6 +17,7 @@
 #include "kernels/constants.hh"
 #include "kernels/step_counters.hh"
 #include "physics-data/media_catalog.hh"
+#include "tests/radial_shells.hh"
 #include "tests/transport/test_data.hh"
 
 namespace gpudose {
@@ -179,20 +180,8 @@ TEST(DoseImage, PencilBeamPrimaryDepthProfileFollowsAttenuation) {
 TEST(DoseImage, RangeRejectionWithinAVoxelKeepsTheDoseProfile) {
   const Phantom box =
       load_user_phantom("box:water:41x41x41:0.5mm", "", load_media_catalog(GPUDOSE_TEST_DATA_DIR));
-  const int n = 41, c = 20;
-  std::vector<std::uint32_t> shell(box.num_voxels());
-  std::size_t shells = 0;
-  for (int z = 0; z < n; ++z) {
-    for (int y = 0; y < n; ++y) {
-      for (int x = 0; x < n; ++x) {
-        const double r =
-            std::sqrt(double((x - c) * (x - c) + (y - c) * (y - c) + (z - c) * (z - c)));
-        const auto s = static_cast<std::uint32_t>(std::lround(r));
-        shell[x + n * (y + n * z)] = s;
-        shells = std::max<std::size_t>(shells, s + 1);
-      }
-    }
-  }
+  const test::RadialShells radial = test::radial_shells(41);
+  const std::size_t shells = radial.count;
   // Different seeds: the same seed would correlate the two runs and shrink the chi-square.
   auto profile = [&](const char* rr, std::uint64_t seed) {
     JobRequest o;
@@ -206,25 +195,17 @@ TEST(DoseImage, RangeRejectionWithinAVoxelKeepsTheDoseProfile) {
     o.backend = "cpu";
     o.range_rejection = rr;
     o.dose_image = true;
-    o.voxel_groups = shell;
+    o.voxel_groups = radial.of_voxel;
     o.num_voxel_groups = shells;
     return run_job(o, box, photons(), &electrons());
   };
   const RunResult on = profile("on", 5), off = profile("off", 6);
   const VoxelStatistics& a = *on.dose->groups;
   const VoxelStatistics& b = *off.dose->groups;
-  double chi2 = 0;
-  int dof = 0;
-  bool differ = false;
-  for (std::size_t s = 0; s < shells; ++s) {
-    const double ea = a.mean_mev(s), eb = b.mean_mev(s);
-    if (!(ea > 0 && eb > 0)) continue;
-    const double ua = a.rel_unc(s) * ea, ub = b.rel_unc(s) * eb;
-    if (!(ua > 0 && ub > 0) || ua > 0.3 * ea || ub > 0.3 * eb) continue;
-    chi2 += (ea - eb) * (ea - eb) / (ua * ua + ub * ub);
-    ++dof;
-    differ = differ || a.energy_sum(s) != b.energy_sum(s);
-  }
+  const test::ShellComparison cmp = test::compare_shells(a, b, shells, 0.3);
+  const double chi2 = cmp.chi2;
+  const int dof = cmp.dof;
+  const bool differ = cmp.differ;
   std::printf("radial profile, range rejection on vs off: chi2 %.1f for %d shells\n", chi2, dof);
   ASSERT_GE(dof, 8);
   EXPECT_TRUE(differ) << "range rejection never acted";
