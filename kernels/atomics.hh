@@ -19,4 +19,15 @@ GD_HOST_DEVICE GD_FORCEINLINE void atomic_add(std::uint64_t* address, std::uint6
 #endif
 }
 
+// Atomic 64-bit fetch-and-add: returns the value before the addition (a queue's next slot).
+GD_HOST_DEVICE GD_FORCEINLINE std::uint64_t atomic_fetch_add(std::uint64_t* address,
+                                                             std::uint64_t value) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::uint64_t>(atomicAdd(reinterpret_cast<unsigned long long*>(address),
+                                              static_cast<unsigned long long>(value)));
+#else
+  return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
+#endif
+}
+
 }  // namespace gpudose

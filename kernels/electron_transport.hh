@@ -165,25 +165,46 @@ struct ElectronTransport {
   const double* radiative_count = nullptr;
 
   enum : int { kStepDone = 0, kStepBoundary = 1, kStepEscaped = 2 };
+  // What hard_event() did besides changing the particle.
+  enum : int { kNoSecondary = 0, kDeltaPushed = 1, kAnnihilated = 2 };
 
   // Tracks one electron/positron and everything it deposits; pushes the photons and electrons
-  // it sets in motion onto `st`.
-  template <class Rng, class Tally>
-  GD_HOST_DEVICE void track(ChargedState c, Rng& rng, Tally& tally, SecondaryStacks& st) const {
+  // it sets in motion onto `st` (a sink, particle_states.hh). It sets itself aside (and
+  // returns) under a delta electron, and when `st` might not hold the next hard event's
+  // secondaries; a particle set aside resumes here exactly where it stopped: in the voxel its
+  // walk had reached, slowing down in place if it was (the same numbers as going on).
+  template <class Rng, class Tally, class Out>
+  GD_HOST_DEVICE void track(ChargedState c, Rng& rng, Tally& tally, Out& st) const {
     const int nl = phantom.num_labels;
     const ElectronTablesView& t = tables;
     const int q_range = static_cast<int>(params.hard_events ? ElectronQuantity::kSoftRange
                                                             : ElectronQuantity::kCsdaRange);
     // A particle put back under its delta electron resumes with the path it had (> 0): count
     // each track once, when it starts.
-    if (c.path == 0) count_step(tally, kChargedTracks);
+    if (c.path == 0 && !(c.primary & kSlowingDown)) count_step(tally, kChargedTracks);
     if (!phantom.inside(c.x, c.y, c.z)) {
       escape(c, tally);
       return;
     }
     int ix, iy, iz;
-    phantom.voxel_of(c.x, c.y, c.z, ix, iy, iz);
+    if (c.voxel != kNoVoxel) {
+      const std::uint32_t nxy = static_cast<std::uint32_t>(phantom.nx) * phantom.ny;
+      iz = static_cast<int>(c.voxel / nxy);
+      iy = static_cast<int>((c.voxel % nxy) / phantom.nx);
+      ix = static_cast<int>(c.voxel % phantom.nx);
+    } else {
+      phantom.voxel_of(c.x, c.y, c.z, ix, iy, iz);
+    }
     int label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
+    if (c.primary & kSlowingDown) {
+      // Resumed while slowing down in place: on with it, as slow_down_in_place() left it.
+      c.primary &= ~kSlowingDown;
+      const int m = library_medium[phantom.label_medium[label]];
+      const int base = electron_table_index(t, c.positron, m, 0);
+      const double u = (log(c.e > 1e-300 ? c.e : 1e-300) - t.log_e0) * t.inv_dlog;
+      slow_down_in_place(c, c.path, label, m, base, u, rng, tally, st);
+      return;
+    }
     double tau = params.hard_events ? -log(rng.uniform()) : 0.0;
     double path = c.path;
     const double log_keep = log(1.0 - params.max_loss_fraction) * t.inv_dlog;
@@ -209,6 +230,7 @@ struct ElectronTransport {
               c, ix, iy, iz, label,
               range_of(t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base, u_t) / r)) {
         count_step(tally, kRangeRejectedTracks);
+        c.voxel = static_cast<std::uint32_t>(phantom.voxel_index(ix, iy, iz));
         slow_down_in_place(c, path, label, m, base, u_t, rng, tally, st);
         return;
       }
@@ -285,20 +307,24 @@ struct ElectronTransport {
       }
       if (status == kStepBoundary || !hard) continue;
       if (c.e <= e_stop) break;
-      const int before = st.n_charged;
-      if (hard_event(c, m, label, sig_max, rng, tally, st)) {
+      const int event = hard_event(c, m, label, sig_max, rng, tally, st);
+      if (event == kAnnihilated) {
         finish_path(c, path, tally);  // annihilated in flight
         return;
       }
-      if (st.n_charged > before) {
+      if (event == kDeltaPushed || !st.room_for_charged_event()) {
         // Depth first: this particle goes under its new delta electron and resumes after it
-        // (the hard-event distance is memoryless, so it restarts with a fresh one). Always,
-        // whatever the stack holds (hard_event() kept a slot for it): a particle's path must
-        // not depend on which other particles are pending.
+        // (the hard-event distance is memoryless, so it restarts with a fresh one, as going on
+        // does). Always, whatever the stack holds (hard_event() kept a slot for it): a
+        // particle's path must not depend on which other particles are pending. A sink without
+        // room for the next event's secondaries takes it back here too.
         c.path = path;
-        st.charged[st.n_charged] = st.charged[st.n_charged - 1];
-        st.charged[st.n_charged - 1] = set_aside(c, rng);
-        ++st.n_charged;
+        c.voxel = static_cast<std::uint32_t>(phantom.voxel_index(ix, iy, iz));
+        if (event == kDeltaPushed) {
+          st.push_under_top(set_aside(c, rng));
+        } else {
+          st.push_charged(set_aside(c, rng));
+        }
         return;
       }
       tau = -log(rng.uniform());
@@ -309,21 +335,20 @@ struct ElectronTransport {
     if (c.positron) annihilate_at_rest(c, label, rng, tally, st);
   }
 
-  template <class Rng, class Tally>
+  template <class Rng, class Tally, class Out>
   GD_HOST_DEVICE void annihilate_at_rest(const ChargedState& c, int label, Rng& rng, Tally& tally,
-                                         SecondaryStacks& st) const {
+                                         Out& st) const {
     const std::uint64_t u = to_fixed(kElectronMassMeV);
-    if (kElectronMassMeV < params.photon_cutoff_mev || st.n_photons + 2 > kMaxPhotonStack) {
+    if (kElectronMassMeV < params.photon_cutoff_mev || !st.photon_room(2)) {
       deposit_at(tally, label, 2 * u, c.x, c.y, c.z);
       if (kElectronMassMeV >= params.photon_cutoff_mev)
         tally.deposit(overflow_bin(phantom.num_labels), 1);
       return;
     }
     const Vec3 d = sample_isotropic(rng);
-    st.photons[st.n_photons++] =
-        child_of(PhotonState{c.x, c.y, c.z, d, kElectronMassMeV, u, true}, rng);
-    st.photons[st.n_photons++] = child_of(
-        PhotonState{c.x, c.y, c.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true}, rng);
+    st.push_photon(child_of(photon_at(c.x, c.y, c.z, d, kElectronMassMeV, u, true), rng));
+    st.push_photon(
+        child_of(photon_at(c.x, c.y, c.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true), rng));
   }
 
  private:
@@ -373,7 +398,7 @@ struct ElectronTransport {
   // Path length diagnostic of the source particle.
   template <class Tally>
   GD_HOST_DEVICE void finish_path(const ChargedState& c, double path, Tally& tally) const {
-    if (c.primary) tally.deposit(path_bin(phantom.num_labels), to_fixed(path));
+    if (c.primary & kPrimary) tally.deposit(path_bin(phantom.num_labels), to_fixed(path));
   }
 
   template <class Tally>
@@ -514,9 +539,9 @@ struct ElectronTransport {
   // distribution boosted to the electron's velocity, p(cos) ~ (1 - beta^2) / (1 - beta cos)^2
   // (isotropic emission in the rest frame; PENELOPE uses a fitted form of this shape, manual
   // Sec. 3.3.4). The electron keeps its direction.
-  template <class Rng, class Tally>
+  template <class Rng, class Tally, class Out>
   GD_HOST_DEVICE void emit_hard_brems(ChargedState& c, int m, int label, Rng& rng, Tally& tally,
-                                      SecondaryStacks& st) const {
+                                      Out& st) const {
     const double e = c.e;
     const double w = sample_hard_brems_energy(tables, m, e, rng.uniform(), rng.uniform());
     const double gamma = 1.0 + e / kElectronMassMeV;
@@ -528,8 +553,8 @@ struct ElectronTransport {
     if (pu > c.units) pu = c.units;
     c.e = e - w > 0 ? e - w : 0.0;
     c.units -= pu;
-    if (w >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
-      st.photons[st.n_photons++] = child_of(PhotonState{c.x, c.y, c.z, dp, w, pu, true}, rng);
+    if (w >= params.photon_cutoff_mev && st.photon_room(1)) {
+      st.push_photon(child_of(photon_at(c.x, c.y, c.z, dp, w, pu, true), rng));
     } else {
       if (w >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
       deposit_at(tally, label, pu, c.x, c.y, c.z);
@@ -607,10 +632,10 @@ struct ElectronTransport {
   // one step of that length, lambdas at the mid-point energy), then a bremsstrahlung photon is
   // emitted, or a positron annihilates in flight (probability sigma_an / (sigma_br + sigma_an)).
   // Below the cut-off what is left is deposited, and a positron annihilates at rest.
-  template <class Rng, class Tally>
+  // c.voxel is the voxel it is in (kept for a set-aside).
+  template <class Rng, class Tally, class Out>
   GD_HOST_DEVICE void slow_down_in_place(ChargedState& c, double path, int label, int m, int base,
-                                         double u, Rng& rng, Tally& tally,
-                                         SecondaryStacks& st) const {
+                                         double u, Rng& rng, Tally& tally, Out& st) const {
     const ElectronTablesView& t = tables;
     const double* csda = t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base;
     const double* n = radiative_count + base;
@@ -657,6 +682,13 @@ struct ElectronTransport {
       }
       // sig_br is 0 only where N is flat, which an event cannot hit but for rounding.
       if (sig_br > 0) emit_hard_brems(c, m, label, rng, tally, st);
+      if (!st.room_for_charged_event()) {
+        // A sink without room for the next event: set aside, to resume right here (track()).
+        c.path = path;
+        c.primary |= kSlowingDown;
+        st.push_charged(set_aside(c, rng));
+        return;
+      }
       u = (log(c.e > 1e-300 ? c.e : 1e-300) - t.log_e0) * t.inv_dlog;
     }
     // No event left above the cut-off: the rest of the CSDA path in place.
@@ -670,11 +702,11 @@ struct ElectronTransport {
   }
 
   // A hard event candidate at the end of a step in library medium m (delta event with
-  // probability 1 - sigma(T)/sigma_max). Returns true when a positron annihilated in flight (the
-  // particle is gone).
-  template <class Rng, class Tally>
-  GD_HOST_DEVICE bool hard_event(ChargedState& c, int m, int label, double sig_max, Rng& rng,
-                                 Tally& tally, SecondaryStacks& st) const {
+  // probability 1 - sigma(T)/sigma_max). Returns kAnnihilated when a positron annihilated in
+  // flight (the particle is gone), kDeltaPushed when a delta electron went onto `st`.
+  template <class Rng, class Tally, class Out>
+  GD_HOST_DEVICE int hard_event(ChargedState& c, int m, int label, double sig_max, Rng& rng,
+                                Tally& tally, Out& st) const {
     const ElectronTablesView& t = tables;
     const double e = c.e;
     int i;
@@ -705,9 +737,9 @@ struct ElectronTransport {
       c.e = ep;
       c.units -= su;
       // Two slots: the delta, and this particle set aside under it (track()).
-      if (w > params.absorption_mev && st.n_charged + 1 < kMaxChargedStack) {
-        st.charged[st.n_charged++] =
-            child_of(ChargedState{c.x, c.y, c.z, ds, w, su, 0, 0, 0, 0.0}, rng);
+      if (w > params.absorption_mev && st.charged_room(2)) {
+        st.push_charged(child_of(charged_at(c.x, c.y, c.z, ds, w, su, 0), rng));
+        return kDeltaPushed;
       } else {
         if (w > params.absorption_mev) tally.deposit(overflow_bin(nl), 1);
         deposit_at(tally, label, su, c.x, c.y, c.z);
@@ -716,9 +748,9 @@ struct ElectronTransport {
       emit_hard_brems(c, m, label, rng, tally, st);
     } else if (pick < sig_in + sig_br + sig_an) {
       annihilate_in_flight(c, label, rng, tally, st);
-      return true;
+      return kAnnihilated;
     }
-    return false;
+    return kNoSecondary;
   }
 
  public:
@@ -731,9 +763,9 @@ struct ElectronTransport {
   // z S(1 - z) are each below gamma^2 + 4 gamma + 1 there. Directions from two-body kinematics:
   // cos(theta_1) = (gamma + 1 - 1/zeta) / sqrt(gamma^2 - 1); the second photon takes the rest of
   // the momentum. The photons share T + 2 m c^2, i.e. the positron's units and its 2 u_m.
-  template <class Rng, class Tally>
+  template <class Rng, class Tally, class Out>
   GD_HOST_DEVICE void annihilate_in_flight(const ChargedState& c, int label, Rng& rng, Tally& tally,
-                                           SecondaryStacks& st) const {
+                                           Out& st) const {
     const double mc2 = kElectronMassMeV;
     const double gamma = 1.0 + c.e / mc2;
     const double root = sqrt(gamma * gamma - 1.0);
@@ -761,11 +793,11 @@ struct ElectronTransport {
     std::uint64_t u1 = to_fixed(k1);
     u1 = u1 > total ? total : u1;
     const std::uint64_t u2 = total - u1;
-    const PhotonState ph[2] = {PhotonState{c.x, c.y, c.z, d1, k1, u1, true},
-                               PhotonState{c.x, c.y, c.z, d2, k2, u2, true}};
+    const PhotonState ph[2] = {photon_at(c.x, c.y, c.z, d1, k1, u1, true),
+                               photon_at(c.x, c.y, c.z, d2, k2, u2, true)};
     for (const PhotonState& q : ph) {
-      if (q.e >= params.photon_cutoff_mev && st.n_photons < kMaxPhotonStack) {
-        st.photons[st.n_photons++] = child_of(q, rng);
+      if (q.e >= params.photon_cutoff_mev && st.photon_room(1)) {
+        st.push_photon(child_of(q, rng));
       } else {
         if (q.e >= params.photon_cutoff_mev) tally.deposit(overflow_bin(phantom.num_labels), 1);
         deposit_at(tally, label, q.units, c.x, c.y, c.z);

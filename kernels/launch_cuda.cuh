@@ -11,8 +11,12 @@
 
 namespace gpudose {
 
+// The functor is a __grid_constant__ parameter (CUDA 11.7, sm_70 and later): its members are
+// read from the parameter space even where the transport takes its address (a member function
+// that is not inlined gets `this`), instead of from a per-thread copy in local memory. A plain
+// by-value parameter put the whole functor (1-1.4 KB for the transport) on every thread's stack.
 template <class F>
-__global__ void for_each_item_kernel(std::uint64_t n, F f) {
+__global__ void for_each_item_kernel(std::uint64_t n, const __grid_constant__ F f) {
   const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
   for (std::uint64_t i = static_cast<std::uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
        i += stride) {
@@ -61,7 +65,7 @@ void launch_cuda(const char* name, std::uint64_t n, const F& f, cudaStream_t str
 // per bin. F is a BlockAggregatedHistories. The range loop's bounds are the same for every
 // thread of a block, so the barriers are reached by all.
 template <class F>
-__global__ void block_aggregated_kernel(std::uint64_t n, F f) {
+__global__ void block_aggregated_kernel(std::uint64_t n, const __grid_constant__ F f) {
   extern __shared__ unsigned long long block_window[];
   std::uint64_t* window = reinterpret_cast<std::uint64_t*>(block_window);
   for (int k = threadIdx.x; k < f.window_words(); k += blockDim.x) window[k] = 0;

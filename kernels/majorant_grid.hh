@@ -26,10 +26,19 @@ struct MajorantGridView {
   int num_ebins = 0;    // coarse energy bins, uniform in ln E
   double log_e0 = 0;    // ln of the lower edge of bin 0 (MeV)
   double inv_dlog = 0;  // bins per unit of ln E
+  // Block edges (cm) and the reciprocals of the block and voxel edges, from the phantom's voxel
+  // size when the grid is built: the flight loop multiplies by them and reads them from here
+  // where it needs them (kept in locals for a whole track, they held registers of every
+  // photon-stage thread).
+  double block_dx = 0, block_dy = 0, block_dz = 0;
+  double inv_block_dx = 0, inv_block_dy = 0, inv_block_dz = 0;
+  double inv_voxel_dx = 0, inv_voxel_dy = 0, inv_voxel_dz = 0;
   // [bin * blocks + block index], cm^-1. Energy-major: a photon keeps its energy during a
   // flight and walks through neighbouring blocks, so for one bin the values it reads sit
   // together (block-major order made this lookup the top cache-miss of the tracking loop).
   const float* mu = nullptr;
+  // [same layout]: 1 / mu, double (0 where mu is 0), so that the flight loop never divides.
+  const double* inv_mu = nullptr;
   // [block index]: the one label every voxel of the block has, or kMixedBlock.
   const std::uint8_t* uniform_label = nullptr;
 
@@ -45,6 +54,9 @@ struct MajorantGridView {
   }
   GD_HOST_DEVICE GD_FORCEINLINE double value(int block_index, int ebin) const {
     return mu[static_cast<long long>(ebin) * nbx * nby * nbz + block_index];
+  }
+  GD_HOST_DEVICE GD_FORCEINLINE double inverse(int block_index, int ebin) const {
+    return inv_mu[static_cast<long long>(ebin) * nbx * nby * nbz + block_index];
   }
 };
 

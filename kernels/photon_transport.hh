@@ -88,8 +88,6 @@ struct PhotonTransportParams {
   double cutoff_mev = 1e-3;  // photons below deposit locally
 };
 
-constexpr int kMaxFluorescence = 8;  // fluorescence photons from one photoabsorption
-
 // The production order: the newest charged particle first, else the newest photon (depth
 // first, LIFO). next() names the stack (charged 1 or 0) and the entry to take; false when both
 // are empty. Tests supply other orders with the same interface.
@@ -132,8 +130,15 @@ struct PhotonHistory {
   // (tests/transport/particle_streams_test.cc runs LIFO, FIFO and shuffled orders).
   template <class Tally, class Order>
   GD_HOST_DEVICE void run(std::uint64_t history, Tally& tally, Order order) const {
-    RngStream source_rng(params.seed, params.job, history);  // the source particle's, id 0
     SecondaryStacks st;
+    emit(history, st);
+    finish(history, st, tally, order);
+  }
+
+  // Puts the history's source particle into `out` (a sink, particle_states.hh; one slot).
+  template <class Out>
+  GD_HOST_DEVICE void emit(std::uint64_t history, Out& out) const {
+    RngStream source_rng(params.seed, params.job, history);  // the source particle's, id 0
     if (source.spectrum.n_channels > 0) {
       // Both uniforms are drawn for every channel, so a history's stream does not depend on
       // which channel it drew.
@@ -141,18 +146,25 @@ struct PhotonHistory {
       double e = 0;
       const int particle = source.spectrum.sample(u_channel, u_energy, &e);
       if (particle == 0) {
-        st.photons[st.n_photons++] = set_aside(emit_source_at(source_rng, e), source_rng);
+        out.push_photon(set_aside(emit_source_at(source_rng, e), source_rng));
       } else {
         const PhotonState p = emit_source_at(source_rng, e);
-        st.charged[st.n_charged++] = set_aside(
-            ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, particle == 2 ? 1 : 0, 1, 0, 0.0},
-            source_rng);
+        out.push_charged(
+            set_aside(charged_at(p.x, p.y, p.z, p.d, p.e, p.units, particle == 2 ? 1 : 0, kPrimary),
+                      source_rng));
       }
     } else if (source.particle == 0) {
-      st.photons[st.n_photons++] = set_aside(emit_source(source_rng), source_rng);
+      out.push_photon(set_aside(emit_source(source_rng), source_rng));
     } else {
-      st.charged[st.n_charged++] = set_aside(emit_charged_source(source_rng), source_rng);
+      out.push_charged(set_aside(emit_charged_source(source_rng), source_rng));
     }
+  }
+
+  // Runs everything pending on `st` (and all it sets in motion) of history `history`, in the
+  // order `order` picks.
+  template <class Tally, class Order>
+  GD_HOST_DEVICE void finish(std::uint64_t history, SecondaryStacks& st, Tally& tally,
+                             Order order) const {
     for (;;) {
       int charged = 0, index = 0;
       if (!order.next(st, charged, index)) break;
@@ -171,7 +183,7 @@ struct PhotonHistory {
   template <class Rng>
   GD_HOST_DEVICE ChargedState emit_charged_source(Rng& rng) const {
     const PhotonState p = emit_source(rng);
-    return ChargedState{p.x, p.y, p.z, p.d, p.e, p.units, source.particle == 2 ? 1 : 0, 1, 0, 0.0};
+    return charged_at(p.x, p.y, p.z, p.d, p.e, p.units, source.particle == 2 ? 1 : 0, kPrimary);
   }
 
   template <class Rng>
@@ -187,9 +199,9 @@ struct PhotonHistory {
     p.units = to_fixed(p.e);
     p.collided = false;
     if (source.kind == SourceKind::kPencilBeam) {
-      p.x = source.position.x;
-      p.y = source.position.y;
-      p.z = source.position.z;
+      p.x = static_cast<PhotonReal>(source.position.x);
+      p.y = static_cast<PhotonReal>(source.position.y);
+      p.z = static_cast<PhotonReal>(source.position.z);
       p.d = source.direction;
       return p;
     }
@@ -198,38 +210,45 @@ struct PhotonHistory {
     const int iz = static_cast<int>(v / nxy);
     const int iy = static_cast<int>((v % nxy) / phantom.nx);
     const int ix = static_cast<int>(v % phantom.nx);
-    p.x = (ix + rng.uniform()) * phantom.dx;
-    p.y = (iy + rng.uniform()) * phantom.dy;
-    p.z = (iz + rng.uniform()) * phantom.dz;
+    p.x = static_cast<PhotonReal>((ix + rng.uniform()) * phantom.dx);
+    p.y = static_cast<PhotonReal>((iy + rng.uniform()) * phantom.dy);
+    p.z = static_cast<PhotonReal>((iz + rng.uniform()) * phantom.dz);
     p.d = sample_isotropic(rng);
     return p;
   }
 
-  // Distance along one axis to the block face the photon is heading for (+inf when parallel);
-  // inv_dir = 1 / dir, computed once per flight.
-  GD_HOST_DEVICE static double face_distance(double pos, double dir, double inv_dir, double lo,
-                                             double hi) {
+  // Distance along one axis to the block face the photon is heading for (1e30 cm, never the
+  // nearest, when parallel); inv_dir = 1 / dir, computed once per flight.
+  GD_HOST_DEVICE static PhotonReal face_distance(PhotonReal pos, PhotonReal dir, PhotonReal inv_dir,
+                                                 PhotonReal lo, PhotonReal hi) {
     if (dir > 0) return (hi - pos) * inv_dir;
     if (dir < 0) return (lo - pos) * inv_dir;
-    return 1e300;
+    return static_cast<PhotonReal>(1e30);
   }
 
-  template <class Rng, class Tally>
-  GD_HOST_DEVICE void track(PhotonState& p, Rng& rng, Tally& tally, SecondaryStacks& st) const {
-    PhotonState* stack = st.photons;
-    int& pending = st.n_photons;
+  // Tracks photon p until it is absorbed or escapes, or sets itself aside (on `st`, a sink:
+  // particle_states.hh) under its Compton electron (a history's stacks) or because the next
+  // interaction's secondaries might not fit (a stage's queue budget).
+  template <class Rng, class Tally, class Out>
+  GD_HOST_DEVICE void track(PhotonState& p, Rng& rng, Tally& tally, Out& st) const {
     const bool transport = electrons.params.mode == ElectronMode::kTransport;
     const double e_abs = electrons.params.absorption_mev;
     const int esc = escaped_bin(phantom.num_labels);
-    const double bsx = majorant.block * phantom.dx, bsy = majorant.block * phantom.dy,
-                 bsz = majorant.block * phantom.dz;
-    // Reciprocals of the block and voxel sizes, once per track: the flight loop multiplies.
-    const double inv_bsx = 1.0 / bsx, inv_bsy = 1.0 / bsy, inv_bsz = 1.0 / bsz;
-    const double inv_vx = 1.0 / phantom.dx, inv_vy = 1.0 / phantom.dy, inv_vz = 1.0 / phantom.dz;
+    // Geometry in the photon real type (kernels/photon_real.hh): block edges and reciprocals
+    // from the majorant grid's view, read where used (majorant_grid.hh).
+    using R = PhotonReal;
+    const MajorantGridView& g = majorant;
     for (;;) {
+      // Here, at the start of a flight, going on and resuming later are the same computation:
+      // a sink without room for the worst next interaction takes the photon back.
+      if (!st.room_for_photon_interaction()) {
+        st.push_photon(set_aside(p, rng));
+        return;
+      }
       // Block of the current position (positions are kept inside the box).
-      int bx = static_cast<int>(p.x * inv_bsx), by = static_cast<int>(p.y * inv_bsy),
-          bz = static_cast<int>(p.z * inv_bsz);
+      int bx = static_cast<int>(p.x * static_cast<R>(g.inv_block_dx)),
+          by = static_cast<int>(p.y * static_cast<R>(g.inv_block_dy)),
+          bz = static_cast<int>(p.z * static_cast<R>(g.inv_block_dz));
       bx = bx >= majorant.nbx ? majorant.nbx - 1 : bx;
       by = by >= majorant.nby ? majorant.nby - 1 : by;
       bz = bz >= majorant.nbz ? majorant.nbz - 1 : bz;
@@ -242,7 +261,9 @@ struct PhotonHistory {
       const double log_e = log(p.e);
       const int ebin = majorant.energy_bin_of_log(log_e);
       const int ie = physics.energy_index(p.e, log_e);
-      const double inv_dx = 1.0 / p.d.x, inv_dy = 1.0 / p.d.y, inv_dz = 1.0 / p.d.z;
+      const R ux = static_cast<R>(p.d.x), uy = static_cast<R>(p.d.y), uz = static_cast<R>(p.d.z);
+      const R inv_dx = static_cast<R>(1.0 / p.d.x), inv_dy = static_cast<R>(1.0 / p.d.y),
+              inv_dz = static_cast<R>(1.0 / p.d.z);
       // --- Woodcock flight to the next real interaction, block by block.
       int label = 0;
       // mu/rho of the last medium seen: the energy is fixed during a flight and consecutive
@@ -252,37 +273,39 @@ struct PhotonHistory {
       // Optical depth (in majorant units) still to travel before the next tentative collision.
       // Crossing into another block carries the remainder over instead of drawing anew: the
       // same exponential law by memorylessness, one logarithm fewer per block crossing.
-      double tau = -log(rng.uniform());
+      R tau = static_cast<R>(-log(rng.uniform()));
       for (;;) {
         const int block = majorant.block_index(bx, by, bz);
-        const double mu_maj = majorant.value(block, ebin);
-        const double x_lo = bx * bsx, y_lo = by * bsy, z_lo = bz * bsz;
-        const double x_hi = fmin(x_lo + bsx, phantom.nx * phantom.dx);
-        const double y_hi = fmin(y_lo + bsy, phantom.ny * phantom.dy);
-        const double z_hi = fmin(z_lo + bsz, phantom.nz * phantom.dz);
-        const double tx = face_distance(p.x, p.d.x, inv_dx, x_lo, x_hi);
-        const double ty = face_distance(p.y, p.d.y, inv_dy, y_lo, y_hi);
-        const double tz = face_distance(p.z, p.d.z, inv_dz, z_lo, z_hi);
-        const double t = fmin(tx, fmin(ty, tz));
+        const R mu_maj = static_cast<R>(majorant.value(block, ebin));
+        const R bsx = static_cast<R>(g.block_dx), bsy = static_cast<R>(g.block_dy),
+                bsz = static_cast<R>(g.block_dz);
+        const R x_lo = bx * bsx, y_lo = by * bsy, z_lo = bz * bsz;
+        const R x_hi = min_r(x_lo + bsx, static_cast<R>(phantom.nx * phantom.dx));
+        const R y_hi = min_r(y_lo + bsy, static_cast<R>(phantom.ny * phantom.dy));
+        const R z_hi = min_r(z_lo + bsz, static_cast<R>(phantom.nz * phantom.dz));
+        const R tx = face_distance(p.x, ux, inv_dx, x_lo, x_hi);
+        const R ty = face_distance(p.y, uy, inv_dy, y_lo, y_hi);
+        const R tz = face_distance(p.z, uz, inv_dz, z_lo, z_hi);
+        const R t = min_r(tx, min_r(ty, tz));
         // Compared in optical depth, so that a crossing costs no division (a zero majorant,
         // a block of vacuum, always crosses).
-        const double tau_face = t * mu_maj;
+        const R tau_face = t * mu_maj;
         if (tau >= tau_face) {
           // Cross into the next block; snap the crossing coordinate onto the face.
           count_step(tally, kBlockCrossings);
           tau -= tau_face;
-          p.x += t * p.d.x;
-          p.y += t * p.d.y;
-          p.z += t * p.d.z;
+          p.x += t * ux;
+          p.y += t * uy;
+          p.z += t * uz;
           if (t == tx) {
-            bx += p.d.x > 0 ? 1 : -1;
-            p.x = p.d.x > 0 ? x_hi : x_lo;
+            bx += ux > 0 ? 1 : -1;
+            p.x = ux > 0 ? x_hi : x_lo;
           } else if (t == ty) {
-            by += p.d.y > 0 ? 1 : -1;
-            p.y = p.d.y > 0 ? y_hi : y_lo;
+            by += uy > 0 ? 1 : -1;
+            p.y = uy > 0 ? y_hi : y_lo;
           } else {
-            bz += p.d.z > 0 ? 1 : -1;
-            p.z = p.d.z > 0 ? z_hi : z_lo;
+            bz += uz > 0 ? 1 : -1;
+            p.z = uz > 0 ? z_hi : z_lo;
           }
           if (bx < 0 || by < 0 || bz < 0 || bx >= majorant.nbx || by >= majorant.nby ||
               bz >= majorant.nbz) {
@@ -292,23 +315,27 @@ struct PhotonHistory {
           }
           continue;
         }
-        // The one division of a flight step, at a tentative collision (mu_maj > 0 here).
-        const double s = tau / mu_maj;
-        p.x += s * p.d.x;
-        p.y += s * p.d.y;
-        p.z += s * p.d.z;
+        // To the tentative collision (mu_maj > 0 here): by the majorant's reciprocal, tabulated
+        // once per job, so that the flight loop divides nowhere.
+        const R s = tau * static_cast<R>(majorant.inverse(block, ebin));
+        p.x += s * ux;
+        p.y += s * uy;
+        p.z += s * uz;
         count_step(tally, kTentativeCollisions);
         // The voxel of the tentative collision, kept inside the current block so that the
         // block's majorant bounds it even when rounding puts the point on a face. A block of
         // one label (most of the body's interior) needs no voxel lookup at all.
         label = majorant.uniform_label[block];
         if (label == kMixedBlock) {
-          const int ix = clampi(static_cast<int>(p.x * inv_vx), bx * majorant.block,
-                                min_i((bx + 1) * majorant.block, phantom.nx) - 1);
-          const int iy = clampi(static_cast<int>(p.y * inv_vy), by * majorant.block,
-                                min_i((by + 1) * majorant.block, phantom.ny) - 1);
-          const int iz = clampi(static_cast<int>(p.z * inv_vz), bz * majorant.block,
-                                min_i((bz + 1) * majorant.block, phantom.nz) - 1);
+          const int ix =
+              clampi(static_cast<int>(p.x * static_cast<R>(g.inv_voxel_dx)), bx * majorant.block,
+                     min_i((bx + 1) * majorant.block, phantom.nx) - 1);
+          const int iy =
+              clampi(static_cast<int>(p.y * static_cast<R>(g.inv_voxel_dy)), by * majorant.block,
+                     min_i((by + 1) * majorant.block, phantom.ny) - 1);
+          const int iz =
+              clampi(static_cast<int>(p.z * static_cast<R>(g.inv_voxel_dz)), bz * majorant.block,
+                     min_i((bz + 1) * majorant.block, phantom.nz) - 1);
           label = phantom.labels[phantom.voxel_index(ix, iy, iz)];
         }
         const int medium_here = phantom.label_medium[label];
@@ -318,7 +345,7 @@ struct PhotonHistory {
         }
         const double mu = phantom.label_density[label] * cached_mu_rho;
         if (rng.uniform() * mu_maj < mu) break;
-        tau = -log(rng.uniform());  // a virtual collision: start a new free flight
+        tau = static_cast<R>(-log(rng.uniform()));  // a virtual collision: a new free flight
       }
       // --- Real interaction in a voxel of `label`.
       count_step(tally, kRealCollisions);
@@ -349,18 +376,17 @@ struct PhotonHistory {
         p.units = out_units;
         p.d = rotate(p.d, c.mu, 2.0 * kPi * rng.uniform());
         // The recoil electron takes the momentum E d - E' d' (the ion's recoil neglected).
-        if (transport && t_e > e_abs && st.n_charged < kMaxChargedStack) {
+        if (transport && t_e > e_abs && st.charged_room(1)) {
           const double mx = e_in * d_in.x - e_out * p.d.x, my = e_in * d_in.y - e_out * p.d.y,
                        mz = e_in * d_in.z - e_out * p.d.z;
           const double inv = 1.0 / sqrt(mx * mx + my * my + mz * mz);
-          st.charged[st.n_charged++] =
-              child_of(ChargedState{p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, t_e, e_units,
-                                    0, 0, 0, 0.0},
-                       rng);
-          // The photon waits on its stack under the electron (depth first: a photon's Compton
-          // electrons never pile up); its next flight starts afresh (memoryless).
-          if (pending < kMaxPhotonStack) {
-            stack[pending++] = set_aside(p, rng);
+          st.push_charged(child_of(
+              charged_at(p.x, p.y, p.z, Vec3{mx * inv, my * inv, mz * inv}, t_e, e_units, 0), rng));
+          // In a history, the photon waits on its stack under the electron (depth first: a
+          // photon's Compton electrons never pile up); its next flight starts afresh
+          // (memoryless), exactly as going on would. A stage's photon goes on.
+          if (Out::kDepthFirst && st.photon_room(1)) {
+            st.push_photon(set_aside(p, rng));
             return;
           }
         } else {
@@ -375,29 +401,28 @@ struct PhotonHistory {
         std::uint64_t left = p.units;
         for (int i = 0; i < n; ++i) {
           const std::uint64_t u = to_fixed(fluo[i]);
-          if (u == 0 || u > left || fluo[i] < params.cutoff_mev || pending == kMaxPhotonStack) {
-            if (pending == kMaxPhotonStack) tally.deposit(overflow_bin(phantom.num_labels), 1);
+          if (u == 0 || u > left || fluo[i] < params.cutoff_mev || !st.photon_room(1)) {
+            if (!st.photon_room(1)) tally.deposit(overflow_bin(phantom.num_labels), 1);
             continue;  // deposited locally with the rest
           }
           left -= u;
-          stack[pending++] =
-              child_of(PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true}, rng);
+          st.push_photon(
+              child_of(PhotonState{p.x, p.y, p.z, sample_isotropic(rng), fluo[i], u, true}, rng));
         }
-        if (transport && photoelectron > e_abs && st.n_charged < kMaxChargedStack) {
+        if (transport && photoelectron > e_abs && st.charged_room(1)) {
           std::uint64_t u = to_fixed(photoelectron);
           u = u > left ? left : u;
           left -= u;
           // Sauter polar angle about the photon direction, uniform azimuth (charged_emission.hh).
           const double mu = sample_sauter_cos(photoelectron, rng);
           const Vec3 d = rotate(p.d, mu, 2.0 * kPi * rng.uniform());
-          st.charged[st.n_charged++] =
-              child_of(ChargedState{p.x, p.y, p.z, d, photoelectron, u, 0, 0, 0, 0.0}, rng);
+          st.push_charged(child_of(charged_at(p.x, p.y, p.z, d, photoelectron, u, 0), rng));
         }
         deposit_at(tally, label, left, p.x, p.y, p.z);
         return;
       } else {  // pair production
         const std::uint64_t u = to_fixed(kElectronMassMeV);
-        if (transport && 2 * u <= p.units && st.n_charged + 2 <= kMaxChargedStack) {
+        if (transport && 2 * u <= p.units && st.charged_room(2)) {
           // E - 2 m c^2 shared by the screened, Coulomb-corrected Bethe-Heitler law of the
           // medium's Zeq; polar angles from the leading Sauter-Gluckstern-Hull term, azimuths
           // independent (charged_emission.hh; triplet production shares the same way, a named
@@ -412,32 +437,30 @@ struct PhotonHistory {
           const std::uint64_t ele_units = k_units - pos_units;
           if (t_ele > e_abs) {
             const Vec3 d = rotate(p.d, sample_pair_angle(t_ele, rng), 2.0 * kPi * rng.uniform());
-            st.charged[st.n_charged++] =
-                child_of(ChargedState{p.x, p.y, p.z, d, t_ele, ele_units, 0, 0, 0, 0.0}, rng);
+            st.push_charged(child_of(charged_at(p.x, p.y, p.z, d, t_ele, ele_units, 0), rng));
           } else {
             deposit_at(tally, label, ele_units, p.x, p.y, p.z);
           }
           if (t_pos > e_abs) {
             const Vec3 d = rotate(p.d, sample_pair_angle(t_pos, rng), 2.0 * kPi * rng.uniform());
-            st.charged[st.n_charged++] =
-                child_of(ChargedState{p.x, p.y, p.z, d, t_pos, pos_units, 1, 0, 0, 0.0}, rng);
+            st.push_charged(child_of(charged_at(p.x, p.y, p.z, d, t_pos, pos_units, 1), rng));
           } else {
-            const ChargedState positron{p.x, p.y, p.z, p.d, t_pos, pos_units, 1, 0, 0, 0.0};
+            const ChargedState positron = charged_at(p.x, p.y, p.z, p.d, t_pos, pos_units, 1);
             deposit_at(tally, label, pos_units, p.x, p.y, p.z);
             electrons.annihilate_at_rest(positron, label, rng, tally, st);
           }
           return;
         }
         // Local electrons: the positron annihilates at rest here.
-        if (2 * u > p.units || pending == kMaxPhotonStack) {
-          if (pending == kMaxPhotonStack) tally.deposit(overflow_bin(phantom.num_labels), 1);
+        if (2 * u > p.units || !st.photon_room(1)) {
+          if (!st.photon_room(1)) tally.deposit(overflow_bin(phantom.num_labels), 1);
           deposit_at(tally, label, p.units, p.x, p.y, p.z);
           return;
         }
         deposit_at(tally, label, p.units - 2 * u, p.x, p.y, p.z);
         const Vec3 d = sample_isotropic(rng);
-        stack[pending++] = child_of(
-            PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true}, rng);
+        st.push_photon(child_of(
+            PhotonState{p.x, p.y, p.z, Vec3{-d.x, -d.y, -d.z}, kElectronMassMeV, u, true}, rng));
         p.d = d;
         p.e = kElectronMassMeV;
         p.units = u;
@@ -464,6 +487,7 @@ struct PhotonHistory {
     return v < lo ? lo : (v > hi ? hi : v);
   }
   GD_HOST_DEVICE static int min_i(int a, int b) { return a < b ? a : b; }
+  GD_HOST_DEVICE static PhotonReal min_r(PhotonReal a, PhotonReal b) { return a < b ? a : b; }
 };
 
 // CPU tally: plain adds into a private array (one per worker thread, no contention).

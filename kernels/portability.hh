@@ -22,6 +22,25 @@
 #define GD_IS_DEVICE_CODE 0
 #endif
 
+// A constant table that host and device code index at run time, e.g.
+//   GD_CONSTANT_TABLE(double, kRadii, 3, 1.0, 2.0, 3.0)   ...   GD_TABLE(kRadii)[i]
+// A table written as a local array (`const double r[99] = {...}` inside a function) is built
+// on every device thread's stack each call: 8 bytes of stack frame per entry and as many
+// stores. Here nvcc gets a __constant__ copy for device code (one per translation unit, which
+// needs no relocatable device code) and a constexpr copy for host code; g++ only the latter.
+#if defined(__CUDACC__)
+#define GD_CONSTANT_TABLE(type, name, n, ...)                \
+  static __constant__ type name##_device[n] = {__VA_ARGS__}; \
+  inline constexpr type name##_host[n] = {__VA_ARGS__};
+#else
+#define GD_CONSTANT_TABLE(type, name, n, ...) inline constexpr type name##_host[n] = {__VA_ARGS__};
+#endif
+#if GD_IS_DEVICE_CODE
+#define GD_TABLE(name) name##_device
+#else
+#define GD_TABLE(name) name##_host
+#endif
+
 // Debug-only assertion usable in per-track code on both back ends (no exceptions there).
 #if !defined(NDEBUG)
 #if GD_IS_DEVICE_CODE

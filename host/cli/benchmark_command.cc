@@ -98,8 +98,9 @@ void add_benchmark_command(CLI::App& app, GlobalOptions& global) {
                   "CPU thread counts to measure (default: 1 and all cores)")
       ->delimiter(',');
   cmd->add_option("--launch", o->run.launches,
-                  "CUDA launch configurations to measure, THREADSxBLOCKS_PER_SM[xHISTORIES], "
-                  "e.g. 256x32,128x16 (default: 256x32x16777216); their tallies must agree")
+                  "CUDA launch configurations to measure, "
+                  "THREADSxBLOCKS_PER_SM[xHISTORIES][:atomics|:staged], e.g. 256x32,256x32:staged "
+                  "(default: 256x32x16777216); their tallies must agree")
       ->delimiter(',');
   cmd->add_option("--json", o->json_path, "Write the full report (machine, build, every case)");
   cmd->add_flag("--markdown", o->markdown,

@@ -176,8 +176,8 @@ void add_run_command(CLI::App& app, GlobalOptions& global) {
                   "Histories per batch (default: histories/100, or 20000 with --uncertainty)")
       ->transform(positive_count());
   cmd->add_option("--launch", j.launch,
-                  "CUDA launch: THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH] (default "
-                  "256x32x16777216; speed only, the tallies do not depend on it)");
+                  "CUDA launch: THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH][:atomics|:staged] "
+                  "(default 256x32x16777216; speed only, the tallies do not depend on it)");
   auto* sampling =
       cmd->add_option("--sampling", j.sampling,
                       "Source sampling of --source: volume-uniform (OpenDose) or mass-uniform "

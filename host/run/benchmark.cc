@@ -27,6 +27,7 @@
 #include "host/run/job_dump.hh"
 #include "host/run/job_runner.hh"
 #include "kernels/constants.hh"
+#include "kernels/photon_real.hh"
 #include "kernels/step_counters.hh"
 #include "phantoms/phantom_cache.hh"
 #include "phantoms/regions.hh"
@@ -347,7 +348,8 @@ BenchmarkMachine describe_machine(const std::string& command_line) {
   const BuildInfo& b = build_info();
   // Times of a build with step counters are not those of a plain build: say so where they
   // are compared (--compare shows both build types).
-  m.build_type = b.build_type + (kStepCountersCompiled ? " +step-counters" : "");
+  m.build_type = b.build_type + (kStepCountersCompiled ? " +step-counters" : "") +
+                 (kPhotonFloat ? " +photon-float" : "");
   m.engine = "gpudose " + b.version;
   m.commit = b.git_commit;
   m.date_utc = utc_now();

@@ -10,6 +10,7 @@
 #include "host/run/cuda_photon_runner.hh"
 #include "host/run/device_dose_batches.hh"
 #include "host/run/device_mirror.hh"
+#include "host/run/staged_transport.hh"
 #include "kernels/block_tally.hh"
 #include "kernels/cuda_check.cuh"
 #include "kernels/launch_cuda.cuh"
@@ -56,6 +57,33 @@ struct CudaDoseDevice {
   void launch(std::uint64_t n, const F& f) {
     launch_cuda("photon_transport_dose", n, f, nullptr, launch_config.threads_per_block,
                 launch_config.blocks_per_sm);
+  }
+};
+
+// StagedTransport's policy on a CUDA device: the queues in device memory (freed by the runner),
+// the stages as grid-stride kernels at the runner's launch configuration, and the queues' tail
+// counters read and written with synchronous copies (the first read after a launch reports a
+// fault inside it).
+struct CudaStageDevice {
+  std::vector<void*>& allocations;
+  CudaLaunch launch_config;
+  void* allocate(std::size_t bytes) {
+    void* p = nullptr;
+    cuda_check(cudaMalloc(&p, bytes), "cudaMalloc(staged transport queues)");
+    allocations.push_back(p);
+    return p;
+  }
+  template <class F>
+  void launch(const char* name, std::uint64_t n, const F& f) {
+    launch_cuda(name, n, f, nullptr, launch_config.threads_per_block, launch_config.blocks_per_sm);
+  }
+  std::uint64_t read(const std::uint64_t* p) {
+    std::uint64_t v = 0;
+    cuda_check(cudaMemcpy(&v, p, sizeof v, cudaMemcpyDeviceToHost), "staged transport stage");
+    return v;
+  }
+  void write(std::uint64_t* p, std::uint64_t v) {
+    cuda_check(cudaMemcpy(p, &v, sizeof v, cudaMemcpyHostToDevice), "staged transport queues");
   }
 };
 
@@ -117,18 +145,16 @@ class CudaPhotonRunner : public BatchRunner {
     const std::uint64_t h0 = plan.first_history(first);
     std::uint64_t n = 0;
     for (std::uint64_t b = first; b < first + count; ++b) n += plan.histories_in(b);
-    const BlockAggregatedHistories<PhotonHistoryFunctor> blocks{
-        history_, h0, plan.batch_size, first, count, static_cast<int>(plan.num_bins), tallies_};
-    // Shared memory per block without opting in: 48 KiB (AF: 2 batches x ~150 bins = 2.4 KiB;
-    // a user phantom with thousands of labels falls back to per-thread atomics).
-    if (launch_.block_tally && block_window_bytes(blocks) <= 48 * 1024) {
-      launch_cuda_blocks("photon_transport", n, blocks, nullptr, launch_.threads_per_block,
-                         launch_.blocks_per_sm);
+    if (launch_.staged) {
+      if (!staged_) {
+        stage_device_ = std::make_unique<CudaStageDevice>(CudaStageDevice{allocations_, launch_});
+        staged_ = std::make_unique<StagedTransport<PhotonHistoryFunctor, CudaStageDevice>>(
+            *stage_device_, history_, StageCapacities{});
+      }
+      staged_->run(h0, n,
+                   StageTallies{plan.batch_size, first, static_cast<int>(plan.num_bins), tallies_});
     } else {
-      launch_cuda("photon_transport", n,
-                  BatchedHistories<PhotonHistoryFunctor>{history_, h0, plan.batch_size, first,
-                                                         static_cast<int>(plan.num_bins), tallies_},
-                  nullptr, launch_.threads_per_block, launch_.blocks_per_sm);
+      run_by_history(plan, first, count, h0, n);
     }
     std::vector<std::uint64_t> host(words);
     cuda_check(
@@ -143,6 +169,24 @@ class CudaPhotonRunner : public BatchRunner {
   }
 
  private:
+  // One thread per history: block-level tally aggregation, or per-thread atomics.
+  void run_by_history(const BatchPlan& plan, std::uint64_t first, std::uint64_t count,
+                      std::uint64_t h0, std::uint64_t n) {
+    const BlockAggregatedHistories<PhotonHistoryFunctor> blocks{
+        history_, h0, plan.batch_size, first, count, static_cast<int>(plan.num_bins), tallies_};
+    // Shared memory per block without opting in: 48 KiB (AF: 2 batches x ~150 bins = 2.4 KiB;
+    // a user phantom with thousands of labels falls back to per-thread atomics).
+    if (launch_.block_tally && block_window_bytes(blocks) <= 48 * 1024) {
+      launch_cuda_blocks("photon_transport", n, blocks, nullptr, launch_.threads_per_block,
+                         launch_.blocks_per_sm);
+    } else {
+      launch_cuda("photon_transport", n,
+                  BatchedHistories<PhotonHistoryFunctor>{history_, h0, plan.batch_size, first,
+                                                         static_cast<int>(plan.num_bins), tallies_},
+                  nullptr, launch_.threads_per_block, launch_.blocks_per_sm);
+    }
+  }
+
   // Before anything is copied: the whole dose-image job must fit in the device's free memory,
   // else one line saying how much it needs (device_dose_batches.hh).
   void check_dose_memory(const PhotonJob& job, std::uint64_t batches) const {
@@ -162,6 +206,8 @@ class CudaPhotonRunner : public BatchRunner {
   std::uint64_t preferred_ = 64;
   std::unique_ptr<CudaDoseDevice> dose_device_;
   std::unique_ptr<DeviceDoseBatches<CudaDoseDevice>> dose_;  // dose-image jobs only
+  std::unique_ptr<CudaStageDevice> stage_device_;
+  std::unique_ptr<StagedTransport<PhotonHistoryFunctor, CudaStageDevice>> staged_;  // :staged
 };
 
 }  // namespace

@@ -24,25 +24,33 @@ struct CudaLaunch {
   // Block-level tally aggregation in shared memory (kernels/block_tally.hh); false: every
   // thread adds its deposits to the global tally (the ":atomics" suffix), for comparison.
   bool block_tally = true;
+  // Staged transport (the ":staged" suffix; kernels/transport_stages.hh): photon, charged and
+  // source stages over particle queues instead of one thread per history. Organ tallies only
+  // (a dose-image job runs by history); the tallies are the same bit for bit.
+  bool staged = false;
   bool operator==(const CudaLaunch& o) const {
     return threads_per_block == o.threads_per_block && blocks_per_sm == o.blocks_per_sm &&
-           histories_per_launch == o.histories_per_launch && block_tally == o.block_tally;
+           histories_per_launch == o.histories_per_launch && block_tally == o.block_tally &&
+           staged == o.staged;
   }
 };
 
 // "THREADSxBLOCKS" or "THREADSxBLOCKSxHISTORIES", e.g. 256x32 or 128x8x1000000 (the form
-// to_string() writes), optionally followed by ":atomics" (no block-level tally aggregation).
+// to_string() writes), optionally followed by ":atomics" (no block-level tally aggregation) or
+// ":staged" (staged transport).
 // Threads per block: a multiple of 32 up to 1024; blocks per SM 1 to 1024; histories per
 // launch at least 1. Throws UserError otherwise.
 inline CudaLaunch parse_cuda_launch(const std::string& full) {
-  const std::string suffix = ":atomics";
-  const bool atomics = full.size() > suffix.size() &&
-                       full.compare(full.size() - suffix.size(), suffix.size(), suffix) == 0;
-  const std::string text = atomics ? full.substr(0, full.size() - suffix.size()) : full;
+  const auto ends_with = [&full](const std::string& suffix) {
+    return full.size() > suffix.size() &&
+           full.compare(full.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  const bool atomics = ends_with(":atomics"), staged = ends_with(":staged");
+  const std::string text = atomics || staged ? full.substr(0, full.rfind(':')) : full;
   const auto bad = [&full](const std::string& why) {
     return UserError("bad --launch '" + full + "'", why,
-                     "write THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH][:atomics], e.g. 256x32 "
-                     "or 128x8x1000000");
+                     "write THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH][:atomics|:staged], e.g. "
+                     "256x32 or 128x8x1000000");
   };
   std::uint64_t v[3] = {0, 0, CudaLaunch{}.histories_per_launch};
   std::size_t pos = 0;
@@ -62,12 +70,13 @@ inline CudaLaunch parse_cuda_launch(const std::string& full) {
   }
   if (v[1] < 1 || v[1] > 1024) throw bad("blocks per SM must be 1 to 1024");
   if (v[2] < 1) throw bad("histories per launch must be at least 1");
-  return CudaLaunch{static_cast<int>(v[0]), static_cast<int>(v[1]), v[2], !atomics};
+  return CudaLaunch{static_cast<int>(v[0]), static_cast<int>(v[1]), v[2], !atomics, staged};
 }
 
 inline std::string to_string(const CudaLaunch& l) {
   return std::to_string(l.threads_per_block) + "x" + std::to_string(l.blocks_per_sm) + "x" +
-         std::to_string(l.histories_per_launch) + (l.block_tally ? "" : ":atomics");
+         std::to_string(l.histories_per_launch) + (l.block_tally ? "" : ":atomics") +
+         (l.staged ? ":staged" : "");
 }
 
 // Throws std::logic_error in builds without the CUDA back end (the back-end selection never

@@ -41,6 +41,7 @@ class DeviceMirror {
     const MajorantGridView maj = job.majorant().view();
     h.majorant.mu =
         copy_n(maj.mu, static_cast<std::size_t>(maj.nbx) * maj.nby * maj.nbz * maj.num_ebins);
+    h.majorant.inv_mu = copy(job.majorant().inverse());
     h.majorant.uniform_label = copy(job.majorant().uniform_label());
     // Source.
     h.source.alias.accept = copy(job.alias().accept());

@@ -22,6 +22,7 @@
 #include "host/run/photon_job.hh"
 #include "host/run/scheduler.hh"
 #include "kernels/constants.hh"
+#include "kernels/photon_real.hh"
 #include "kernels/step_counters.hh"
 #include "phantoms/activity_image.hh"
 #include "phantoms/regions.hh"
@@ -513,6 +514,7 @@ void record_provenance(RunResult& r, const JobRequest& o, const Phantom& phantom
   r.provenance = {{"engine", "gpudose " + b.version},
                   {"git_commit", b.git_commit},
                   {"build_type", b.build_type},
+                  {"photon_geometry", kPhotonFloat ? "float" : "double"},
                   {"date_utc", utc_now()},
                   {"job_id", std::to_string(o.job_id)},
                   {"backend", selection.reason},

@@ -59,8 +59,9 @@ struct JobRequest {
   std::string backend = "auto";
   std::string devices = "all";
   int threads = 0;  // CPU workers, 0: all cores
-  // CUDA launch configuration, "THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH]"; empty: the
-  // defaults (cuda_photon_runner.hh). The tallies do not depend on it.
+  // CUDA launch configuration, "THREADSxBLOCKS_PER_SM[xHISTORIES_PER_LAUNCH][:atomics|:staged]"
+  // (parse_cuda_launch); empty: the defaults (cuda_photon_runner.hh). The tallies do not depend
+  // on it.
   std::string launch;
 };
 

@@ -17,6 +17,15 @@ MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins,
   shape_.nby = (ph.ny + block - 1) / block;
   shape_.nbz = (ph.nz + block - 1) / block;
   shape_.num_ebins = num_ebins;
+  shape_.block_dx = block * ph.dx;
+  shape_.block_dy = block * ph.dy;
+  shape_.block_dz = block * ph.dz;
+  shape_.inv_block_dx = 1.0 / (block * ph.dx);
+  shape_.inv_block_dy = 1.0 / (block * ph.dy);
+  shape_.inv_block_dz = 1.0 / (block * ph.dz);
+  shape_.inv_voxel_dx = 1.0 / ph.dx;
+  shape_.inv_voxel_dy = 1.0 / ph.dy;
+  shape_.inv_voxel_dz = 1.0 / ph.dz;
   shape_.log_e0 = std::log(e_min);
   shape_.inv_dlog = num_ebins / (std::log(e_max) - std::log(e_min));
 
@@ -63,11 +72,18 @@ MajorantGrid::MajorantGrid(const VoxelPhantomView& ph, int block, int num_ebins,
       }
     }
   }
+  // Reciprocals, once per job: the flight loop multiplies by them (a zero majorant, a block of
+  // vacuum, is always crossed, so its reciprocal is never used; 0 marks it).
+  inv_mu_.resize(mu_.size());
+  for (std::size_t i = 0; i < mu_.size(); ++i) {
+    inv_mu_[i] = mu_[i] > 0 ? 1.0 / static_cast<double>(mu_[i]) : 0.0;
+  }
 }
 
 MajorantGridView MajorantGrid::view() const {
   MajorantGridView v = shape_;
   v.mu = mu_.data();
+  v.inv_mu = inv_mu_.data();
   v.uniform_label = uniform_label_.data();
   return v;
 }

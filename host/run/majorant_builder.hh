@@ -18,12 +18,16 @@ class MajorantGrid {
                double e_max, const std::function<double(int, double, double)>& label_bound);
 
   MajorantGridView view() const;
-  std::size_t bytes() const { return mu_.size() * sizeof(float) + uniform_label_.size(); }
+  std::size_t bytes() const {
+    return mu_.size() * sizeof(float) + inv_mu_.size() * sizeof(double) + uniform_label_.size();
+  }
+  const std::vector<double>& inverse() const { return inv_mu_; }
   const std::vector<std::uint8_t>& uniform_label() const { return uniform_label_; }
 
  private:
   MajorantGridView shape_;
   std::vector<float> mu_;
+  std::vector<double> inv_mu_;  // 1 / mu_ (0 where mu_ is 0)
   std::vector<std::uint8_t> uniform_label_;
 };
 

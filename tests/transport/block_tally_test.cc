@@ -18,17 +18,6 @@ using test::electrons;
 using test::female;
 using test::photons;
 
-// The reference: each batch's histories run serially into that batch's bins.
-std::vector<std::uint64_t> serial(const PhotonHistoryFunctor& h, std::uint64_t h0,
-                                  std::uint64_t batch, std::uint64_t batches, int bins) {
-  std::vector<std::uint64_t> t(batches * bins, 0);
-  for (std::uint64_t b = 0; b < batches; ++b) {
-    PlainTally tally{t.data() + b * bins};
-    for (std::uint64_t k = 0; k < batch; ++k) h(h0 + b * batch + k, tally);
-  }
-  return t;
-}
-
 TEST(BlockTally, ChunkedWindowsEqualSerialTalliesBitForBit) {
   for (int particle : {0, 1}) {
     PhotonJobConfig c;
@@ -43,7 +32,7 @@ TEST(BlockTally, ChunkedWindowsEqualSerialTalliesBitForBit) {
       const std::uint64_t batches = 3000 / batch;
       // A launch that starts at batch 4 of the run (first_history = 4 * batch).
       const std::uint64_t first_batch = 4, h0 = first_batch * batch;
-      const std::vector<std::uint64_t> want = serial(h, h0, batch, batches, bins);
+      const std::vector<std::uint64_t> want = test::tallies_by_history(h, h0, batch, batches, bins);
       std::uint64_t nonzero = 0;
       for (std::uint64_t v : want) nonzero += v != 0;
       ASSERT_GT(nonzero, batches);  // the source organ and more: something to aggregate

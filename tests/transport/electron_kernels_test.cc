@@ -127,7 +127,7 @@ TEST(ElectronKernels, AnnihilationInFlightKinematicsAndSpectrum) {
     double sum = 0, sum2 = 0;
     for (int i = 0; i < n; ++i) {
       SecondaryStacks st;
-      const ChargedState c{5, 5, 5, Vec3{0, 0, 1}, t, to_fixed(t), 1, 0, 0, 0.0};
+      const ChargedState c = charged_at(5, 5, 5, Vec3{0, 0, 1}, t, to_fixed(t), 1);
       et.annihilate_in_flight(c, 0, rng, tally, st);
       ASSERT_EQ(st.n_photons, 2);
       const PhotonState& a = st.photons[0];

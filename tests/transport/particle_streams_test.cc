@@ -108,14 +108,9 @@ TEST(ParticleStreams, TalliesDoNotDependOnProcessingOrder) {
       {2, 0.05, 1, 2000}, {2, 0.5, 1, 1000}, {2, 2.0, 0, 200},
   };
   for (const Case& k : cases) {
-    PhotonJobConfig c;
-    c.source = "liver";
-    c.energy_mev = k.energy;
-    c.particle = k.particle;
-    c.seed = 20261202;
-    c.electrons = ElectronMode::kTransport;
-    c.electron.range_rejection = k.range_rejection;
-    const PhotonJob job(female(), photons(), c, &electrons());
+    const PhotonJob job(female(), photons(),
+                        test::liver_transport_config(k.particle, k.energy, k.range_rejection),
+                        &electrons());
     const PhotonHistoryFunctor h = job.history();
     const int nl = female().view().num_labels;
     const int bins = job.num_bins();

@@ -61,6 +61,33 @@ inline std::map<std::tuple<std::string, std::string, double>, double> icrp133_re
   return refs;
 }
 
+// An AF liver-source job with coupled electron transport: particle 0 photon, 1 electron,
+// 2 positron (the processing-order and staged-transport tests).
+inline PhotonJobConfig liver_transport_config(int particle, double energy_mev,
+                                              int range_rejection) {
+  PhotonJobConfig c;
+  c.source = "liver";
+  c.energy_mev = energy_mev;
+  c.particle = particle;
+  c.seed = 20261202;
+  c.electrons = ElectronMode::kTransport;
+  c.electron.range_rejection = range_rejection;
+  return c;
+}
+
+// The history path's tallies of `batches` batches of `batch` histories from h0: each batch's
+// histories run serially into that batch's bins ([batches][bins]).
+inline std::vector<std::uint64_t> tallies_by_history(const PhotonHistoryFunctor& h,
+                                                     std::uint64_t h0, std::uint64_t batch,
+                                                     std::uint64_t batches, int bins) {
+  std::vector<std::uint64_t> t(batches * bins, 0);
+  for (std::uint64_t b = 0; b < batches; ++b) {
+    PlainTally tally{t.data() + b * bins};
+    for (std::uint64_t k = 0; k < batch; ++k) h(h0 + b * batch + k, tally);
+  }
+  return t;
+}
+
 // Tally bins (phantom labels) whose organ ID belongs to the region.
 inline std::vector<int> region_label_bins(const Phantom& ph, const Region& r) {
   std::vector<int> bins;

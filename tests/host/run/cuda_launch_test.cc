@@ -32,13 +32,40 @@ TEST(CudaLaunch, ParsesTwoOrThreeNumbersAndRoundTrips) {
   EXPECT_EQ(c.threads_per_block, 256);
   EXPECT_EQ(to_string(c), "256x32x16777216:atomics");
   EXPECT_TRUE(parse_cuda_launch(to_string(c)) == c);
+  EXPECT_FALSE(c.staged);
+  const CudaLaunch d = parse_cuda_launch("128x8x5000:staged");
+  EXPECT_TRUE(d.staged);
+  EXPECT_EQ(d.threads_per_block, 128);
+  EXPECT_EQ(d.histories_per_launch, 5000u);
+  EXPECT_EQ(to_string(d), "128x8x5000:staged");
+  EXPECT_TRUE(parse_cuda_launch(to_string(d)) == d);
+  EXPECT_FALSE(d == b);
 }
 
 TEST(CudaLaunch, RefusesWhatCannotLaunch) {
-  for (const char* bad :
-       {"", "256", "256x", "x32", "256x32x", "256x32x0", "256x32x1x1", "100x4", "0x4", "2048x4",
-        "256x0", "256x2000", "-256x4", "256 x 4", "256X4", "99999999999999999999x4", ":atomics",
-        "256x32:atomic", "256x32:atomics:atomics"}) {
+  for (const char* bad : {"",
+                          "256",
+                          "256x",
+                          "x32",
+                          "256x32x",
+                          "256x32x0",
+                          "256x32x1x1",
+                          "100x4",
+                          "0x4",
+                          "2048x4",
+                          "256x0",
+                          "256x2000",
+                          "-256x4",
+                          "256 x 4",
+                          "256X4",
+                          "99999999999999999999x4",
+                          ":atomics",
+                          "256x32:atomic",
+                          "256x32:atomics:atomics",
+                          "256x32:stage",
+                          "256x32:staged:atomics",
+                          "256x32:atomics:staged",
+                          ":staged"}) {
     EXPECT_THROW(parse_cuda_launch(bad), UserError) << "'" << bad << "'";
   }
 }
