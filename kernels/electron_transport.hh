@@ -188,10 +188,7 @@ struct ElectronTransport {
     }
     int ix, iy, iz;
     if (c.voxel != kNoVoxel) {
-      const std::uint32_t nxy = static_cast<std::uint32_t>(phantom.nx) * phantom.ny;
-      iz = static_cast<int>(c.voxel / nxy);
-      iy = static_cast<int>((c.voxel % nxy) / phantom.nx);
-      ix = static_cast<int>(c.voxel % phantom.nx);
+      phantom.voxel_coords(c.voxel, ix, iy, iz);
     } else {
       phantom.voxel_of(c.x, c.y, c.z, ix, iy, iz);
     }
@@ -201,8 +198,7 @@ struct ElectronTransport {
       c.primary &= ~kSlowingDown;
       const int m = library_medium[phantom.label_medium[label]];
       const int base = electron_table_index(t, c.positron, m, 0);
-      const double u = (log(c.e > 1e-300 ? c.e : 1e-300) - t.log_e0) * t.inv_dlog;
-      slow_down_in_place(c, c.path, label, m, base, u, rng, tally, st);
+      slow_down_in_place(c, c.path, label, m, base, slowing_down_u(c.e), rng, tally, st);
       return;
     }
     double tau = params.hard_events ? -log(rng.uniform()) : 0.0;
@@ -230,7 +226,7 @@ struct ElectronTransport {
               c, ix, iy, iz, label,
               range_of(t.table[static_cast<int>(ElectronQuantity::kCsdaRange)] + base, u_t) / r)) {
         count_step(tally, kRangeRejectedTracks);
-        c.voxel = static_cast<std::uint32_t>(phantom.voxel_index(ix, iy, iz));
+        c.voxel = phantom.voxel_index(ix, iy, iz);
         slow_down_in_place(c, path, label, m, base, u_t, rng, tally, st);
         return;
       }
@@ -319,7 +315,7 @@ struct ElectronTransport {
         // particle's path must not depend on which other particles are pending. A sink without
         // room for the next event's secondaries takes it back here too.
         c.path = path;
-        c.voxel = static_cast<std::uint32_t>(phantom.voxel_index(ix, iy, iz));
+        c.voxel = phantom.voxel_index(ix, iy, iz);
         if (event == kDeltaPushed) {
           st.push_under_top(set_aside(c, rng));
         } else {
@@ -614,6 +610,12 @@ struct ElectronTransport {
     return false;
   }
 
+  // Grid coordinate of energy e between slow-down events: one expression for going on and for
+  // resuming after a set-aside (track()), so that both compute the same numbers.
+  GD_HOST_DEVICE GD_FORCEINLINE double slowing_down_u(double e) const {
+    return (log(e > 1e-300 ? e : 1e-300) - tables.log_e0) * tables.inv_dlog;
+  }
+
   // Cumulative radiative event count at grid coordinate u (linear in u; 0 below the grid).
   GD_HOST_DEVICE GD_FORCEINLINE double count_at(const double* n, double u) const {
     if (!(u > 0)) return n[0];
@@ -689,7 +691,7 @@ struct ElectronTransport {
         st.push_charged(set_aside(c, rng));
         return;
       }
-      u = (log(c.e > 1e-300 ? c.e : 1e-300) - t.log_e0) * t.inv_dlog;
+      u = slowing_down_u(c.e);
     }
     // No event left above the cut-off: the rest of the CSDA path in place.
     if (u > u_abs) {

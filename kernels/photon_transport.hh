@@ -206,10 +206,8 @@ struct PhotonHistory {
       return p;
     }
     const std::uint32_t v = source.voxels[source.alias.sample(rng.uniform())];
-    const std::uint32_t nxy = static_cast<std::uint32_t>(phantom.nx) * phantom.ny;
-    const int iz = static_cast<int>(v / nxy);
-    const int iy = static_cast<int>((v % nxy) / phantom.nx);
-    const int ix = static_cast<int>(v % phantom.nx);
+    int ix, iy, iz;
+    phantom.voxel_coords(v, ix, iy, iz);
     p.x = static_cast<PhotonReal>((ix + rng.uniform()) * phantom.dx);
     p.y = static_cast<PhotonReal>((iy + rng.uniform()) * phantom.dy);
     p.z = static_cast<PhotonReal>((iz + rng.uniform()) * phantom.dz);

@@ -46,6 +46,14 @@ struct VoxelPhantomView {
                 static_cast<std::uint32_t>(ny) * static_cast<std::uint32_t>(iz));
   }
 
+  // The inverse of voxel_index().
+  GD_HOST_DEVICE void voxel_coords(std::uint32_t v, int& ix, int& iy, int& iz) const {
+    const std::uint32_t nxy = static_cast<std::uint32_t>(nx) * static_cast<std::uint32_t>(ny);
+    iz = static_cast<int>(v / nxy);
+    iy = static_cast<int>((v % nxy) / static_cast<std::uint32_t>(nx));
+    ix = static_cast<int>(v % static_cast<std::uint32_t>(nx));
+  }
+
   // Whether a position (cm) lies inside the box [0, n*d) on all three axes.
   GD_HOST_DEVICE bool inside(double x, double y, double z) const {
     return x >= 0 && y >= 0 && z >= 0 && x < nx * dx && y < ny * dy && z < nz * dz;

@@ -72,6 +72,11 @@ class StagedTransport {
     const auto fit = [](std::uint64_t free, int per_item) {
       return free / static_cast<std::uint64_t>(per_item);
     };
+    // After a stage: where its pushes left the queues' tails.
+    const auto read_tails = [&] {
+      p_tail = device_.read(photons_.tail);
+      c_tail = device_.read(charged_.tail);
+    };
     // Photons the photon stage can take at once from an otherwise empty queue.
     const StageBudgets& b = caps_.budgets;
     const std::uint64_t room =
@@ -88,8 +93,7 @@ class StagedTransport {
                          SourceStage<History>{history_, photons_, charged_, first_history + next});
           next += k;
           ++counts_.source_launches;
-          p_tail = device_.read(photons_.tail);
-          c_tail = device_.read(charged_.tail);
+          read_tails();
           continue;
         }
       }
@@ -103,8 +107,7 @@ class StagedTransport {
           c_head += k;
           ++counts_.charged_launches;
           counts_.charged += k;
-          p_tail = device_.read(photons_.tail);
-          c_tail = device_.read(charged_.tail);
+          read_tails();
           continue;
         }
         ++counts_.blocked;
@@ -119,16 +122,14 @@ class StagedTransport {
           p_head += k;
           ++counts_.photon_launches;
           counts_.photons += k;
-          p_tail = device_.read(photons_.tail);
-          c_tail = device_.read(charged_.tail);
+          read_tails();
           continue;
         }
         ++counts_.blocked;
       }
-      if (np == 0 && nc == 0) {
-        if (next == n) break;
-        continue;  // cannot happen: the top-up above takes at least one history
-      }
+      // Both queues empty: every history has been started (the top-up above takes at least
+      // one whenever the queues are empty and histories are left).
+      if (np == 0 && nc == 0) break;
       // Step 4: no stage can take a particle. Finish a whole queue depth first.
       const int from_charged = nc > 0 ? 1 : 0;
       const std::uint64_t k = from_charged ? nc : np;

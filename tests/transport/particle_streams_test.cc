@@ -94,20 +94,13 @@ struct Shuffled {
   }
 };
 
-struct Case {
-  int particle;  // 0 photon, 1 electron, 2 positron
-  double energy;
-  int range_rejection;
-  std::uint64_t histories;
-};
-
 TEST(ParticleStreams, TalliesDoNotDependOnProcessingOrder) {
-  const std::vector<Case> cases = {
+  const std::vector<test::TransportCase> cases = {
       {0, 0.05, 1, 3000}, {0, 0.5, 1, 3000}, {0, 2.0, 1, 3000}, {0, 2.0, 0, 400},
       {1, 0.05, 0, 2000}, {1, 0.5, 0, 300},  {1, 2.0, 1, 1000}, {1, 2.0, 0, 200},
       {2, 0.05, 1, 2000}, {2, 0.5, 1, 1000}, {2, 2.0, 0, 200},
   };
-  for (const Case& k : cases) {
+  for (const test::TransportCase& k : cases) {
     const PhotonJob job(female(), photons(),
                         test::liver_transport_config(k.particle, k.energy, k.range_rejection),
                         &electrons());

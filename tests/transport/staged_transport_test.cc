@@ -23,15 +23,8 @@ using test::electrons;
 using test::female;
 using test::photons;
 
-struct Case {
-  int particle;  // 0 photon, 1 electron, 2 positron
-  double energy;
-  int range_rejection;
-  std::uint64_t histories;
-};
-
 TEST(StagedTransport, TalliesEqualTheHistoryPathForAnyQueueCapacityAndThreads) {
-  const std::vector<Case> cases = {
+  const std::vector<test::TransportCase> cases = {
       {0, 0.05, 1, 2000}, {0, 0.5, 1, 2000}, {0, 2.0, 1, 2000}, {0, 2.0, 0, 300},
       {1, 0.05, 1, 1000}, {1, 0.5, 0, 200},  {1, 2.0, 1, 600},  {2, 0.05, 1, 1000},
       {2, 0.5, 1, 600},   {2, 2.0, 0, 150},
@@ -48,7 +41,7 @@ TEST(StagedTransport, TalliesEqualTheHistoryPathForAnyQueueCapacityAndThreads) {
                                                    {12, 6, StageBudgets{}},
                                                    {5, 3, StageBudgets{}},
                                                    {1, 1, StageBudgets{}}};
-  for (const Case& k : cases) {
+  for (const test::TransportCase& k : cases) {
     const PhotonJob job(female(), photons(),
                         test::liver_transport_config(k.particle, k.energy, k.range_rejection),
                         &electrons());

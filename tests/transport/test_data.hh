@@ -61,6 +61,14 @@ inline std::map<std::tuple<std::string, std::string, double>, double> icrp133_re
   return refs;
 }
 
+// A case of the processing-order and staged-transport tests.
+struct TransportCase {
+  int particle;  // 0 photon, 1 electron, 2 positron
+  double energy;
+  int range_rejection;
+  std::uint64_t histories;
+};
+
 // An AF liver-source job with coupled electron transport: particle 0 photon, 1 electron,
 // 2 positron (the processing-order and staged-transport tests).
 inline PhotonJobConfig liver_transport_config(int particle, double energy_mev,
